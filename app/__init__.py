@@ -1,0 +1,1 @@
+"""DR Twin desktop application (PySide6): a view and a controller over a ``twin.Twin``."""

@@ -1,0 +1,277 @@
+"""Typed actions: one frozen dataclass for each ``do:`` of scenario-format.md.
+
+Every GUI button, scenario step and injected fault becomes one of these and goes
+through ``Twin.apply``; so a GUI session can be recorded as a scenario and replayed.
+``Action.do`` is the scenario name; ``to_dict`` gives the step back (without secrets).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+REGISTRY: dict[str, type[Action]] = {}
+
+
+@dataclass(frozen=True)
+class Action:
+    do: ClassVar[str] = ""
+    kind: ClassVar[str] = "console"  # console | fault | flow
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.do:
+            REGISTRY[cls.do] = cls
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario step for this action; a password is never written out."""
+        out: dict[str, Any] = {"do": self.do}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if f.name == "password" or v is None or v == () or v == {}:
+                continue
+            out[f.name.rstrip("_")] = list(v) if isinstance(v, tuple) else v
+        return out
+
+    def describe(self) -> str:
+        d = self.to_dict()
+        d.pop("do")
+        args = ", ".join(f"{k}={v}" for k, v in d.items())
+        return f"{self.do}({args})" if args else self.do
+
+
+# --- console actions (R4-R13) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateProfile(Action):
+    do: ClassVar[str] = "create-profile"
+    rack: str
+    peer: str  # the peer rack's name or management address (IP or DNS name)
+    user: str | None = None  # the peer user for the trust relationship (R4)
+    password: str | None = field(default=None, repr=False)
+    operator: str | None = None  # the local user creating the profile (needs DR admin)
+
+
+@dataclass(frozen=True)
+class Validate(Action):
+    do: ClassVar[str] = "validate"
+    rack: str
+
+
+@dataclass(frozen=True)
+class Enable(Action):
+    do: ClassVar[str] = "enable"
+    rack: str
+    role: str  # primary | backup
+
+
+@dataclass(frozen=True)
+class QuiesceComputeNodes(Action):
+    do: ClassVar[str] = "quiesce-compute-nodes"
+    rack: str
+
+
+@dataclass(frozen=True)
+class StopWorkloads(Action):
+    do: ClassVar[str] = "stop-workloads"
+    rack: str
+    workloads: tuple[str, ...] = ()  # empty: all on that rack
+
+
+@dataclass(frozen=True)
+class WithdrawRoutes(Action):
+    do: ClassVar[str] = "withdraw-routes"
+    rack: str
+
+
+@dataclass(frozen=True)
+class StartFailover(Action):
+    do: ClassVar[str] = "start-failover"
+    rack: str
+    type: str | None = None  # planned | unplanned; chosen on the backup
+
+
+@dataclass(frozen=True)
+class AddComputeNodes(Action):
+    do: ClassVar[str] = "add-compute-nodes"
+    rack: str
+    count: int | None = None  # None: all healthy nodes
+
+
+@dataclass(frozen=True)
+class ConfigureTorSwitches(Action):
+    do: ClassVar[str] = "configure-tor-switches"
+    rack: str
+
+
+@dataclass(frozen=True)
+class StartWorkloads(Action):
+    do: ClassVar[str] = "start-workloads"
+    rack: str
+    workloads: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdvertiseRoutes(Action):
+    do: ClassVar[str] = "advertise-routes"
+    rack: str
+
+
+@dataclass(frozen=True)
+class ResumeReplication(Action):
+    do: ClassVar[str] = "resume-replication"
+    rack: str
+
+
+@dataclass(frozen=True)
+class Deploy(Action):
+    do: ClassVar[str] = "deploy"
+    rack: str
+    name: str
+    middleware: str = "was"
+    volume_gb: float = 20.0
+    write_mb_s: float = 0.2
+    restart: float = 600.0
+
+
+# --- faults ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CutLink(Action):
+    do: ClassVar[str] = "cut-link"
+    kind: ClassVar[str] = "fault"
+    link: str  # fc | ip
+
+
+@dataclass(frozen=True)
+class RestoreLink(Action):
+    do: ClassVar[str] = "restore-link"
+    kind: ClassVar[str] = "fault"
+    link: str
+
+
+@dataclass(frozen=True)
+class DegradeLink(Action):
+    do: ClassVar[str] = "degrade-link"
+    kind: ClassVar[str] = "fault"
+    link: str
+    latency_ms: float | None = None  # added one-way latency
+    bandwidth_mbps: float | None = None
+    loss_pct: float | None = None
+
+
+@dataclass(frozen=True)
+class LoseRack(Action):
+    do: ClassVar[str] = "lose-rack"
+    kind: ClassVar[str] = "fault"
+    rack: str
+
+
+@dataclass(frozen=True)
+class RestoreRack(Action):
+    do: ClassVar[str] = "restore-rack"
+    kind: ClassVar[str] = "fault"
+    rack: str
+
+
+@dataclass(frozen=True)
+class FailComputeNode(Action):
+    do: ClassVar[str] = "fail-compute-node"
+    kind: ClassVar[str] = "fault"
+    rack: str
+    node: int | None = None
+
+
+@dataclass(frozen=True)
+class FailManagementNode(Action):
+    do: ClassVar[str] = "fail-management-node"
+    kind: ClassVar[str] = "fault"
+    rack: str
+
+
+@dataclass(frozen=True)
+class FailStorage(Action):
+    do: ClassVar[str] = "fail-storage"
+    kind: ClassVar[str] = "fault"
+    rack: str
+
+
+@dataclass(frozen=True)
+class SurgeWrites(Action):
+    do: ClassVar[str] = "surge-writes"
+    kind: ClassVar[str] = "fault"
+    workload: str
+    write_mb_s: float
+    for_: float = 600.0  # seconds
+
+
+# --- flow -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wait(Action):
+    do: ClassVar[str] = "wait"
+    kind: ClassVar[str] = "flow"
+    until: tuple[tuple[str, Any], ...] = ()
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Check(Action):
+    do: ClassVar[str] = "check"
+    kind: ClassVar[str] = "flow"
+    that: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Note(Action):
+    do: ClassVar[str] = "note"
+    kind: ClassVar[str] = "flow"
+    text: str = ""
+
+
+class ActionError(ValueError):
+    """A step whose ``do`` or fields do not make an action."""
+
+
+def _freeze(v: Any) -> Any:
+    if isinstance(v, dict):
+        return tuple((k, _freeze(x)) for k, x in v.items())
+    if isinstance(v, list):
+        return tuple(_freeze(x) for x in v)
+    return v
+
+
+def action_from_dict(do: str, params: dict[str, Any]) -> Action:
+    """Build the typed action for a step's ``do`` and its fields (durations already in
+    seconds). ``for`` is spelled ``for_`` in Python."""
+    cls = REGISTRY.get(do)
+    if cls is None:
+        raise ActionError(f"unknown action {do!r}; known: {', '.join(sorted(REGISTRY))}")
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for k, v in params.items():
+        key = "for_" if k == "for" else k
+        if key not in names:
+            raise ActionError(f"{do} has no field {k!r}; fields: {', '.join(sorted(names))}")
+        if key in ("until", "that") and isinstance(v, dict):
+            kwargs[key] = tuple((p, _freeze(x)) for p, x in v.items())
+        else:
+            kwargs[key] = _freeze(v)
+    try:
+        return cls(**kwargs)
+    except TypeError as e:
+        raise ActionError(f"{do}: {e}") from None
+
+
+def thaw(v: Any) -> Any:
+    """Inverse of the freezing done for check/wait values: pairs back to dicts."""
+    if isinstance(v, tuple) and v and all(isinstance(x, tuple) and len(x) == 2 and
+                                          isinstance(x[0], str) for x in v):
+        return {k: thaw(x) for k, x in v}
+    if isinstance(v, tuple):
+        return [thaw(x) for x in v]
+    return v

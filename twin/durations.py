@@ -1,0 +1,59 @@
+"""Durations as scenario files write them: seconds as a number, or text such as
+``500ms``, ``90s``, ``15m``, ``2h``, ``1h30m``, ``1d`` (scenario-format.md)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+_WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$")
+
+
+class DurationError(ValueError):
+    """A duration that cannot be read; the message says what is accepted."""
+
+
+def parse_duration(value: object) -> float:
+    """Return seconds for a number or a duration text; refuse negatives and junk."""
+    if isinstance(value, bool):
+        raise DurationError(f"{value!r} is not a duration; write e.g. 90s, 15m, 2h or 1h30m")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if not text:
+            raise DurationError("empty duration; write e.g. 90s, 15m, 2h or 1h30m")
+        try:
+            seconds = float(text)
+        except ValueError:
+            if not _WHOLE.match(text):
+                raise DurationError(
+                    f"{value!r} is not a duration; write e.g. 500ms, 90s, 15m, 2h, 1h30m or 1d"
+                ) from None
+            seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
+    else:
+        raise DurationError(f"{value!r} is not a duration; write e.g. 90s, 15m, 2h or 1h30m")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise DurationError(f"{value!r} is not a duration: it must be zero or more")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """Short human form: ``1h 02m 03s``, ``4m 05s``, ``12.3s``, ``250ms``."""
+    if seconds is None or not math.isfinite(seconds):
+        return "—"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    total = int(round(seconds))
+    d, rem = divmod(total, 86400)
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
+    if d:
+        return f"{d}d {h:02d}h {m:02d}m"
+    if h:
+        return f"{h}h {m:02d}m {s:02d}s"
+    return f"{m}m {s:02d}s"

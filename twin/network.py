@@ -1,0 +1,117 @@
+"""Network redirection (R3, R11 step 5, R14): the external routers, the ToR switches,
+reachability and split brain.
+
+Both racks share the same VLANs and IP pools (IP takeover), so whoever advertises the
+addresses receives the traffic. Advertising or withdrawing takes effect after the
+routers converge. Clients reach a workload when it runs on a rack that is up, that
+advertises, and whose ToR switches are configured. Both racks advertising is a split
+brain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from twin.actions import AdvertiseRoutes, ConfigureTorSwitches, WithdrawRoutes
+from twin.events import Result, accepted, refused
+from twin.kernel import Handle
+
+if TYPE_CHECKING:
+    from twin.twin import Twin
+    from twin.workloads import Workload
+
+
+@dataclass
+class RackNet:
+    tor_configured: bool = False
+    advertising: bool = False
+    tor_handle: Handle | None = None
+    route_handle: Handle | None = None
+    route_target: bool | None = None  # advertising once the routers converge
+
+
+class Network:
+    def __init__(self, twin: Twin) -> None:
+        self.twin = twin
+        self.racks = {r: RackNet() for r in twin.system.rack_names}
+
+    def place_active(self, rack: str) -> None:
+        self.racks[rack].tor_configured = True
+        self.racks[rack].advertising = True
+
+    def advertising(self, rack: str) -> bool:
+        return self.racks[rack].advertising and self.twin.rack_up(rack)
+
+    def split_brain(self) -> bool:
+        return all(self.advertising(r) for r in self.racks)
+
+    def reachable(self, w: Workload) -> bool:
+        if w.status != "running" or w.rack is None:
+            return False
+        n = self.racks[w.rack]
+        return self.twin.rack_up(w.rack) and n.tor_configured and n.advertising
+
+    def rack_doc(self, rack: str) -> dict[str, Any]:
+        n = self.racks[rack]
+        return {"tor_configured": n.tor_configured, "advertising": self.advertising(rack),
+                "routes_converging": n.route_target is not None,
+                "tor_configuring": n.tor_handle is not None}
+
+    # -- actions -------------------------------------------------------------------------
+
+    def configure_tor(self, a: ConfigureTorSwitches) -> Result:
+        n = self.racks[a.rack]
+        if n.tor_configured:
+            return refused(f"The ToR switches of {a.rack} are already configured.")
+        if n.tor_handle is not None:
+            return refused(f"The ToR switches of {a.rack} are being configured.")
+        delay = self.twin.system.recovery.tor_configure_s
+
+        def done() -> None:
+            n.tor_handle = None
+            if self.twin.rack_up(a.rack):
+                n.tor_configured = True
+                self.twin.log("network", a.rack, f"ToR switches of {a.rack} configured",
+                              item=f"tor:{a.rack}:0")
+
+        n.tor_handle = self.twin.schedule(delay, done, label="tor")
+        return accepted(f"Configuring the ToR switches of {a.rack} (about {delay / 60:.0f} min).")
+
+    def advertise(self, a: AdvertiseRoutes) -> Result:
+        return self._routes(a.rack, True)
+
+    def withdraw(self, a: WithdrawRoutes) -> Result:
+        return self._routes(a.rack, False)
+
+    def _routes(self, rack: str, on: bool) -> Result:
+        n = self.racks[rack]
+        verb = "advertise" if on else "withdraw"
+        if (n.route_target if n.route_target is not None else n.advertising) == on:
+            return refused(f"The routers already {verb} {rack}'s IP addresses.")
+        if n.route_handle is not None:
+            n.route_handle.cancel()
+        delay = self.twin.system.recovery.route_convergence_s
+        n.route_target = on
+
+        def done() -> None:
+            n.route_handle, n.route_target = None, None
+            n.advertising = on
+            word = "advertise" if on else "no longer advertise"
+            self.twin.log("network", rack, f"Routers {word} {rack}'s IP addresses",
+                          item=f"router:{rack}")
+            if self.split_brain():
+                self.twin.alert("split-brain", "Both racks advertise the same IP addresses: "
+                                "split brain (R14). Withdraw the routes on one rack.")
+
+        n.route_handle = self.twin.schedule(delay, done, label="routes")
+        return accepted(f"Routers {'advertising' if on else 'withdrawing'} {rack}'s IP "
+                        f"addresses; they converge in about {delay:.0f} s.")
+
+    def rack_lost(self, rack: str) -> None:
+        n = self.racks[rack]
+        for h in (n.tor_handle, n.route_handle):
+            if h is not None:
+                h.cancel()
+        n.tor_handle = n.route_handle = None
+        n.route_target = None

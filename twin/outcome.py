@@ -1,0 +1,76 @@
+"""Outcome accounting (R15, R16, R14): data lost, RPO achieved, and the RTO measured from
+the availability signal, broken down into decision, data sync, restart and network.
+
+The breakdown is four consecutive intervals between milestones clamped into
+[service down, service restored], so they always add up to ``rto_s`` exactly:
+decision = down → first operator recovery action; data_sync = → the backup's takeover
+(its failover done, volumes writable); restart = → every workload running;
+network = → clients reach the service again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Outcome:
+    disaster_at_s: float | None = None
+    data_loss_bytes: float | None = None
+    rpo_achieved_s: float | None = None
+    service_down_at_s: float | None = None
+    service_restored_at_s: float | None = None
+    first_action_at_s: float | None = None
+    takeover_at_s: float | None = None
+    all_running_at_s: float | None = None
+    loss_frozen: bool = False
+
+    def service_changed(self, t: float, available: bool) -> None:
+        if not available and self.service_down_at_s is None:
+            self.service_down_at_s = t
+        elif available and self.service_down_at_s is not None \
+                and self.service_restored_at_s is None:
+            self.service_restored_at_s = t
+
+    def operator_acted(self, t: float) -> None:
+        if self.service_down_at_s is not None and self.first_action_at_s is None \
+                and self.service_restored_at_s is None:
+            self.first_action_at_s = t
+
+    @property
+    def rto_s(self) -> float | None:
+        if self.service_down_at_s is None or self.service_restored_at_s is None:
+            return None
+        return self.service_restored_at_s - self.service_down_at_s
+
+    def breakdown(self, now: float) -> dict[str, float] | None:
+        down = self.service_down_at_s
+        if down is None:
+            return None
+        end = self.service_restored_at_s if self.service_restored_at_s is not None else now
+
+        def clamp(x: float | None, lo: float) -> float:
+            return min(max(x if x is not None else lo, lo), end)
+
+        m1 = clamp(self.first_action_at_s, down)
+        m2 = clamp(self.takeover_at_s, m1)
+        m3 = clamp(self.all_running_at_s, m2)
+        return {"decision": m1 - down, "data_sync": m2 - m1, "restart": m3 - m2,
+                "network": end - m3}
+
+    def to_dict(self, now: float) -> dict[str, Any]:
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, 6)
+
+        bd = self.breakdown(now)
+        return {
+            "disaster_at_s": r(self.disaster_at_s),
+            "data_loss_bytes": None if self.data_loss_bytes is None
+            else int(round(self.data_loss_bytes)),
+            "rpo_achieved_s": r(self.rpo_achieved_s),
+            "service_down_at_s": r(self.service_down_at_s),
+            "service_restored_at_s": r(self.service_restored_at_s),
+            "rto_s": r(self.rto_s),
+            "rto_breakdown_s": None if bd is None else {k: round(v, 6) for k, v in bd.items()},
+        }

@@ -1,0 +1,314 @@
+"""DR profiles: the console's lifecycle, rules R4–R13 of domain.md.
+
+Each rack may have one profile: defined ("/") → validated (check) → enabled in a role
+(primary | backup). Monitor and Failover are unavailable until enabled (R5). Validation
+names every failed check (R6); the backup must be enabled before the primary (R7); both
+enabled starts the initial copies (R8); start-failover runs the planned (R11) or
+unplanned (R12) sequence and leaves the profile validated with role none; failback (R13)
+is DR re-established the other way round. Refusals carry the console's message and a
+hint of what to do first. No password is ever stored, logged or reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from twin.actions import CreateProfile, Enable, StartFailover, Validate
+from twin.config import DR_ADMIN, SECURITY_ADMIN, RackConfig
+from twin.events import Result, accepted, refused
+
+if TYPE_CHECKING:
+    from twin.twin import Twin
+
+GM_MAX_RTT_S = 0.080  # Global Mirror round-trip limit, about 8000 km (R6, R21)
+US_PER_KM_ROUND_TRIP = 10.0
+MIN_FIRMWARE = (1, 1)
+
+CHECK_NAMES = (
+    "peer_reachable", "same_model", "same_compute_nodes", "firmware", "same_fixpack",
+    "v7000_replication", "fc_connectivity", "same_vlans", "same_ip_pools", "latency",
+)
+MANUAL_ACTIONS_PRIMARY = (
+    ("quiesce-compute-nodes", "Quiesce (inhibit) the compute nodes so that no new deployments start"),
+    ("verify-initial-copies", "Verify that replication shows the initial copies complete"),
+    ("stop-workloads", "Stop the workloads"),
+    ("withdraw-routes", "Update the external routers to stop advertising this rack's IP addresses"),
+)
+MANUAL_ACTIONS_BACKUP = (
+    ("add-compute-nodes", "Add compute nodes to the cloud groups (this activates the cloud groups)"),
+    ("configure-tor-switches", "Configure the top-of-rack switches"),
+)
+MANUAL_ACTIONS_AFTER = (
+    ("start-workloads", "Start the workloads from the workload console"),
+    ("advertise-routes", "Update the routers to advertise this rack's IP addresses"),
+)
+
+
+@dataclass
+class Profile:
+    rack: str
+    peer: str  # the peer rack's name
+    peer_address: str
+    peer_user: str
+    state: str = "defined"  # defined | validated | enabled
+    role: str = "none"  # primary | backup | none
+    validation: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failover_type: str | None = None
+
+    @property
+    def icon(self) -> str:
+        return {"defined": "/", "validated": "✓", "enabled": "✓"}[self.state]
+
+    def sections(self) -> dict[str, bool]:
+        enabled = self.state == "enabled"
+        return {"enable": self.state == "validated", "monitor": enabled, "failover": enabled}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state, "role": self.role, "icon": self.icon, "peer": self.peer,
+            "peer_address": self.peer_address, "peer_user": self.peer_user,
+            "sections": self.sections(), "validation": self.validation,
+            "failover_type": self.failover_type,
+        }
+
+
+def _firmware_tuple(text: str) -> tuple[int, ...]:
+    parts = []
+    for p in text.split("."):
+        try:
+            parts.append(int(p))
+        except ValueError:
+            break
+    return tuple(parts)
+
+
+class Profiles:
+    """The DR profiles of both racks and the console actions on them."""
+
+    def __init__(self, twin: Twin) -> None:
+        self.twin = twin
+        self.by_rack: dict[str, Profile | None] = {r: None for r in twin.system.rack_names}
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def get(self, rack: str) -> Profile | None:
+        return self.by_rack.get(rack)
+
+    def role(self, rack: str) -> str | None:
+        p = self.by_rack.get(rack)
+        return p.role if p and p.state == "enabled" else None
+
+    def is_enabled_backup(self, rack: str) -> bool:
+        return self.role(rack) == "backup"
+
+    def state_doc(self) -> dict[str, Any]:
+        return {r: (p.to_dict() if p else None) for r, p in self.by_rack.items()}
+
+    # -- R4 create -------------------------------------------------------------------------
+
+    def create(self, a: CreateProfile) -> Result:
+        t = self.twin
+        rack = t.system.rack(a.rack)
+        if self.by_rack[a.rack] is not None:
+            return refused(f"A disaster recovery profile already exists on {a.rack}.",
+                           "use the existing profile")
+        operator = self._operator(rack, a.operator)
+        if operator is None:
+            return refused(f"User {a.operator!r} is not defined on {a.rack}.",
+                           f"log in as one of: {', '.join(u.id for u in rack.users) or '(none)'}")
+        if DR_ADMIN not in operator.permissions:
+            return refused(
+                f"User {operator.id!r} does not have full Disaster recovery administration "
+                f"permission on {a.rack}.",
+                "ask a security administrator to grant Disaster recovery administration")
+        peer_name = self._resolve_peer(a.rack, a.peer)
+        if peer_name is None:
+            other = t.system.rack(t.system.peer_of(a.rack))
+            return refused(
+                f"{a.peer!r} is not the management address of a PureApplication System.",
+                f"the peer's management address is {other.management_address} ({other.name})")
+        if not t.links_up("ip") or not t.rack_up(peer_name):
+            return refused(f"Cannot reach the peer {peer_name} to establish trust.",
+                           "restore the IP link between the sites and the peer rack first")
+        peer = t.system.rack(peer_name)
+        user_id = a.user if a.user is not None else self._default_security_user(peer)
+        user = next((u for u in peer.users if u.id == user_id), None)
+        password = a.password if a.password is not None else (user.password if user else None)
+        if user is None or password != user.password:
+            return refused(
+                f"Authentication to {peer_name} failed for user {user_id!r}: "
+                "wrong user ID or password.",
+                "enter the peer user's ID and password again")
+        if SECURITY_ADMIN not in user.permissions:
+            return refused(
+                f"Peer user {user.id!r} does not have full Security administration permission "
+                f"on {peer_name}.",
+                "use a peer user with full Security administration permission")
+        self.by_rack[a.rack] = Profile(a.rack, peer_name, peer.management_address, user.id)
+        return accepted(f"Disaster recovery profile created on {a.rack} (state defined, "
+                        f"peer {peer.management_address}). Trust relationship established.")
+
+    def _operator(self, rack: RackConfig, operator: str | None):  # type: ignore[no-untyped-def]
+        if operator is None:
+            return next((u for u in rack.users if DR_ADMIN in u.permissions),
+                        rack.users[0] if rack.users else None)
+        return next((u for u in rack.users if u.id == operator), None)
+
+    @staticmethod
+    def _default_security_user(peer: RackConfig) -> str:
+        for u in peer.users:
+            if SECURITY_ADMIN in u.permissions:
+                return u.id
+        return peer.users[0].id if peer.users else "admin"
+
+    def _resolve_peer(self, rack: str, peer: str) -> str | None:
+        other = self.twin.system.rack(self.twin.system.peer_of(rack))
+        return other.name if peer in (other.name, other.management_address) else None
+
+    # -- R6 validate -----------------------------------------------------------------------
+
+    def validation_checks(self, rack_name: str) -> dict[str, dict[str, Any]]:
+        """Every check of R6 with its result and a detail line."""
+        t = self.twin
+        me = t.system.rack(rack_name)
+        peer = t.system.rack(t.system.peer_of(rack_name))
+        res: dict[str, dict[str, Any]] = {}
+
+        def put(name: str, ok: bool, detail: str) -> None:
+            res[name] = {"ok": bool(ok), "detail": detail}
+
+        reachable = t.links_up("ip") and t.rack_up(peer.name)
+        put("peer_reachable", reachable,
+            f"{peer.management_address} reachable and trusted" if reachable
+            else f"{peer.management_address} does not answer over the IP link")
+        put("same_model", me.model == peer.model,
+            f"{me.name} is {me.model}, {peer.name} is {peer.model}")
+        put("same_compute_nodes", me.compute_nodes == peer.compute_nodes,
+            f"{me.name} has {me.compute_nodes} compute nodes, {peer.name} has "
+            f"{peer.compute_nodes}")
+        fw_ok = (_firmware_tuple(me.firmware)[:2] >= MIN_FIRMWARE
+                 and _firmware_tuple(peer.firmware)[:2] >= MIN_FIRMWARE
+                 and me.firmware == peer.firmware)
+        put("firmware", fw_ok, f"{me.name} at {me.firmware}, {peer.name} at {peer.firmware} "
+            "(both must be the same and at least 1.1)")
+        put("same_fixpack", me.fixpack == peer.fixpack,
+            f"{me.name} at fixpack {me.fixpack}, {peer.name} at {peer.fixpack}")
+        put("v7000_replication", me.v7000_replication and peer.v7000_replication,
+            "V7000 remote copy configured on both racks"
+            if me.v7000_replication and peer.v7000_replication
+            else "V7000 remote copy is not configured on "
+            + ", ".join(r.name for r in (me, peer) if not r.v7000_replication))
+        fc_ok = t.links_up("fc") and me.fc_connected and peer.fc_connected
+        put("fc_connectivity", fc_ok, "FC partnership between the V7000s is up" if fc_ok
+            else "no Fibre Channel connectivity between the V7000s")
+        put("same_vlans", sorted(me.vlans) == sorted(peer.vlans),
+            f"{me.name} VLANs {sorted(me.vlans)}, {peer.name} VLANs {sorted(peer.vlans)}")
+        put("same_ip_pools", me.ip_pool == peer.ip_pool,
+            f"{me.name} pool {me.ip_pool}, {peer.name} pool {peer.ip_pool}")
+        rtt = self.round_trip_s()
+        put("latency", rtt <= GM_MAX_RTT_S + 1e-12,
+            f"round trip {rtt * 1000:.1f} ms (Global Mirror limit {GM_MAX_RTT_S * 1000:.0f} ms, "
+            f"{t.system.distance_km:,.0f} km)")
+        return res
+
+    def round_trip_s(self) -> float:
+        """Round-trip latency as validation estimates it: 10 µs per km of distance plus any
+        latency added by a degraded link. The 80 ms limit is the article's 8000 km."""
+        t = self.twin
+        return (t.system.distance_km * US_PER_KM_ROUND_TRIP * 1e-6
+                + 2 * t.link_extra_latency_s("fc"))
+
+    def validate(self, a: Validate) -> Result:
+        p = self.by_rack[a.rack]
+        if p is None:
+            return refused(f"There is no disaster recovery profile on {a.rack}.",
+                           "create the profile first")
+        if p.state == "enabled":
+            return refused(f"The profile on {a.rack} is enabled in the {p.role} role.",
+                           "validation is for profiles that are not enabled")
+        checks = self.validation_checks(a.rack)
+        p.validation = checks
+        failed = [n for n, c in checks.items() if not c["ok"]]
+        if failed:
+            p.state = "defined"
+            detail = "; ".join(f"{n}: {checks[n]['detail']}" for n in failed)
+            return refused(f"Validation failed on {a.rack}: {detail}.",
+                           "correct the configuration, then validate again")
+        p.state = "validated"
+        return accepted(f"Validation succeeded on {a.rack}.")
+
+    # -- R7/R8 enable ----------------------------------------------------------------------
+
+    def enable(self, a: Enable) -> Result:
+        t = self.twin
+        p = self.by_rack[a.rack]
+        if a.role not in ("primary", "backup"):
+            return refused(f"Unknown role {a.role!r}.", "choose Primary or Backup")
+        if p is None:
+            return refused(f"There is no disaster recovery profile on {a.rack}.",
+                           "create and validate the profile first")
+        if p.state == "defined":
+            return refused(f"The profile on {a.rack} is not validated.", "validate it first")
+        if p.state == "enabled":
+            return refused(f"Disaster recovery is already enabled on {a.rack} in the "
+                           f"{p.role} role.")
+        peer = self.by_rack[p.peer]
+        if a.role == "backup":
+            running = t.workloads.running_on(a.rack)
+            if running:
+                return refused(
+                    f"Cannot enable {a.rack} as backup: workloads are running on it "
+                    f"({', '.join(running)}). A backup rack runs no workloads (R10).",
+                    f"stop the workloads on {a.rack} first")
+            p.state, p.role, p.failover_type = "enabled", "backup", None
+            if peer is not None and peer.state == "enabled" and peer.role == "primary":
+                t.on_pair_enabled(primary=peer.rack, backup=a.rack)
+            return accepted(f"Disaster recovery is enabled on {a.rack} in the backup role.")
+        if peer is None or peer.state != "enabled" or peer.role != "backup":
+            return refused(
+                f"Enabling the primary role on {a.rack} failed: the peer {p.peer} is not "
+                "enabled in the backup role.",
+                f"enable the backup rack ({p.peer}) first (R7)")
+        if not (t.links_up("ip") and t.rack_up(p.peer)):
+            return refused(f"Enabling the primary role on {a.rack} failed: the peer "
+                           f"{p.peer} cannot be reached.", "restore the IP link first")
+        p.state, p.role, p.failover_type = "enabled", "primary", None
+        t.on_pair_enabled(primary=a.rack, backup=p.peer)
+        return accepted(f"Disaster recovery is enabled on {a.rack} in the primary role. "
+                        "Initial copies of the disks and the management data start.")
+
+    # -- R11/R12 failover --------------------------------------------------------------------
+
+    def start_failover(self, a: StartFailover) -> Result:
+        t = self.twin
+        p = self.by_rack[a.rack]
+        if p is None or p.state != "enabled":
+            return refused(f"Failover is unavailable on {a.rack}: its disaster recovery "
+                           "profile is not enabled.", "enable disaster recovery first (R5)")
+        if p.role == "primary":
+            if a.type == "unplanned":
+                return refused("Unplanned failover is started on the backup rack.",
+                               f"start the failover on {p.peer}, choosing Unplanned")
+            p.state, p.role, p.failover_type = "validated", "none", "planned"
+            t.on_primary_failover(a.rack)
+            return accepted(f"Failover started on the primary {a.rack}: role (none), state "
+                            f"validated. Now fail over on the backup {p.peer}.")
+        # the backup
+        if a.type not in ("planned", "unplanned"):
+            return refused("Choose the failover type, Planned or Unplanned, in View details.",
+                           "set type: planned or type: unplanned")
+        peer = self.by_rack[p.peer]
+        if a.type == "planned" and peer is not None and peer.role == "primary" \
+                and peer.state == "enabled":
+            return refused(
+                f"Planned failover: the primary {p.peer} has not started its failover.",
+                f"start the failover on {p.peer} first (R11 step 2), or choose Unplanned if "
+                f"{p.peer} is gone")
+        if a.type == "planned" and not t.rack_up(p.peer):
+            return refused(f"Planned failover needs the primary {p.peer}, which is lost.",
+                           "choose Unplanned")
+        p.state, p.role, p.failover_type = "validated", "none", a.type
+        t.on_backup_failover(a.rack, a.type)
+        return accepted(f"{a.type.capitalize()} failover completed on {a.rack}: role (none), "
+                        "state validated. Start the workloads and advertise the routes.")

@@ -1,0 +1,228 @@
+"""Play a scenario headless and produce the run report of scenario-format.md.
+
+A step runs when the one before it is done and its ``at`` (absolute) or ``after`` (since
+the previous step finished) time has come. ``wait`` runs the twin until its condition
+holds or its timeout passes; ``check`` compares the state document now. A console action
+that the system refuses is recorded, and the run goes on; ``expect: refused`` inverts
+what counts as as expected.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from twin import actions as A
+from twin.durations import format_duration
+from twin.scenario import Scenario, Step
+from twin.twin import Twin
+
+DEFAULT_WAIT_TIMEOUT_S = 24 * 3600.0
+_MISSING = object()
+
+
+def lookup(state: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path of the state document, or a sentinel if absent."""
+    cur: Any = state
+    for part in path.split("."):
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            return _MISSING
+    return cur
+
+
+def matches(actual: Any, expected: Any) -> bool:
+    """A literal (numbers compare with a small tolerance) or a range {min, max}."""
+    if actual is _MISSING:
+        return False
+    if isinstance(expected, dict) and set(expected) <= {"min", "max"} and expected:
+        if not isinstance(actual, (int, float)) or isinstance(actual, bool):
+            return False
+        lo, hi = expected.get("min"), expected.get("max")
+        return (lo is None or actual >= lo) and (hi is None or actual <= hi)
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return actual is expected or actual == expected and type(actual) is type(expected)
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+        return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(expected, list) and isinstance(actual, (list, tuple)):
+        return list(actual) == expected
+    return bool(actual == expected)
+
+
+def _plain(v: Any) -> Any:
+    return None if v is _MISSING else v
+
+
+@dataclass
+class StepResult:
+    index: int
+    at_s: float
+    do: str
+    ok: bool
+    message: str
+
+
+class Runner:
+    """Runs a scenario step by step; the GUI drives the same object one step at a time."""
+
+    def __init__(self, scenario: Scenario, twin: Twin | None = None) -> None:
+        self.scenario = scenario
+        self.twin = twin or Twin(scenario.system, seed=scenario.seed, start=scenario.start)
+        self.steps: list[StepResult] = []
+        self.checks: list[dict[str, Any]] = []
+        self.next_index = 0
+        self._prev_done_at = 0.0
+
+    @property
+    def done(self) -> bool:
+        return self.next_index >= len(self.scenario.steps)
+
+    def due_at(self, step: Step) -> float:
+        if step.at_s is not None:
+            return max(step.at_s, self.twin.now)
+        return max(self._prev_done_at + (step.after_s or 0.0), self.twin.now)
+
+    def run_step(self) -> StepResult:
+        """Run the next step (advancing time to when it is due)."""
+        step = self.scenario.steps[self.next_index]
+        self.next_index += 1
+        twin = self.twin
+        twin.run_until(self.due_at(step))
+        started = twin.now
+        a = step.action
+        if isinstance(a, A.Wait):
+            ok, msg = self._wait(a)
+        elif isinstance(a, A.Check):
+            ok, msg = self._check(step.index, dict(a.that))
+        else:
+            res = twin.apply(a)
+            expect = step.expect or "accepted"
+            ok = res.ok == (expect == "accepted")
+            msg = res.text if res.ok else f"refused: {res.text}"
+            if not ok:
+                msg += f" (expected {expect})"
+        result = StepResult(step.index, started, a.do, ok, msg)
+        self.steps.append(result)
+        self._prev_done_at = twin.now
+        return result
+
+    def _condition(self, until: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+        state = self.twin.state()
+        actual = {p: lookup(state, p) for p in until}
+        return all(matches(actual[p], A.thaw(v)) for p, v in until.items()), actual
+
+    def _wait(self, a: A.Wait) -> tuple[bool, str]:
+        until = dict(a.until)
+        twin = self.twin
+        timeout = a.timeout if a.timeout is not None else DEFAULT_WAIT_TIMEOUT_S
+        start = twin.now
+        deadline = start + timeout
+        while True:
+            ok, actual = self._condition(until)
+            if ok:
+                return True, f"held after {format_duration(twin.now - start)}"
+            nxt = twin.next_event_time()
+            if nxt is None or nxt > deadline:
+                twin.run_until(deadline)
+                ok, actual = self._condition(until)
+                if ok:
+                    return True, f"held after {format_duration(twin.now - start)}"
+                shown = ", ".join(f"{p}={_plain(v)!r}" for p, v in actual.items())
+                return False, f"timed out after {format_duration(timeout)}: {shown}"
+            twin.kernel.step()
+
+    def _check(self, index: int, that: dict[str, Any]) -> tuple[bool, str]:
+        state = self.twin.state()
+        bad = []
+        for path, expected in that.items():
+            exp = A.thaw(expected)
+            actual = lookup(state, path)
+            ok = matches(actual, exp)
+            self.checks.append({"index": index, "at_s": self.twin.now, "path": path,
+                                "expected": exp, "actual": _plain(actual), "ok": ok})
+            self.twin.log("check", None, f"check {path} = {_plain(actual)!r} "
+                          f"(expected {exp!r}): {'ok' if ok else 'FAILED'}")
+            if not ok:
+                bad.append(f"{path} is {_plain(actual)!r}, expected {exp!r}")
+        return (not bad), ("all held" if not bad else "; ".join(bad))
+
+    def run(self) -> dict[str, Any]:
+        while not self.done:
+            self.run_step()
+        return self.report()
+
+    def report(self) -> dict[str, Any]:
+        twin = self.twin
+        ok = all(s.ok for s in self.steps) and all(c["ok"] for c in self.checks)
+        outcome = twin.outcome.to_dict(twin.now)
+        return {
+            "scenario": self.scenario.name,
+            "file": self.scenario.path,
+            "seed": self.scenario.seed,
+            "ok": ok,
+            "steps": [{"index": s.index, "at_s": round(s.at_s, 6), "do": s.do, "ok": s.ok,
+                       "message": s.message} for s in self.steps],
+            "checks": self.checks,
+            "objectives": grade(self.scenario.objectives, outcome),
+            "outcome": outcome,
+            "final_state": twin.state(),
+            "events": [e.to_dict() for e in twin.events],
+        }
+
+
+def grade(objectives: dict[str, Any], outcome: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's RPO/RTO objectives against what the run achieved (None: not measured)."""
+    out: dict[str, Any] = {}
+    for key, achieved_key in (("rpo_s", "rpo_achieved_s"), ("rto_s", "rto_s")):
+        target = objectives.get(key)
+        if target is None:
+            continue
+        achieved = outcome.get(achieved_key)
+        out[key] = {"objective": target, "achieved": achieved,
+                    "met": None if achieved is None else achieved <= target}
+    return out
+
+
+def run_scenario(scenario: Scenario) -> dict[str, Any]:
+    return Runner(scenario).run()
+
+
+def summary(report: dict[str, Any]) -> str:
+    """The short human summary printed by ``drtwin run`` without ``--json``."""
+    lines = [f"Scenario: {report['scenario']}  (seed {report['seed']})"]
+    for s in report["steps"]:
+        mark = "ok " if s["ok"] else "XX "
+        lines.append(f"  {mark}{format_duration(s['at_s']):>12}  #{s['index']:<3} "
+                     f"{s['do']:<24} {s['message']}")
+    refusals = sum(1 for e in report["events"] if e["kind"] == "refused")
+    checks = report["checks"]
+    lines.append(f"Steps: {sum(s['ok'] for s in report['steps'])}/{len(report['steps'])} as "
+                 f"expected; refusals: {refusals}; checks: "
+                 f"{sum(c['ok'] for c in checks)}/{len(checks)} held")
+    o = report["outcome"]
+    loss = o["data_loss_bytes"]
+    lines.append(
+        "Outcome: "
+        + (f"data lost {loss / 1e6:,.1f} MB" if loss is not None else "no data lost")
+        + (f", RPO achieved {format_duration(o['rpo_achieved_s'])}"
+           if o["rpo_achieved_s"] is not None else "")
+        + (f", RTO {format_duration(o['rto_s'])}" if o["rto_s"] is not None else ", no outage"
+           if o["service_down_at_s"] is None else ", service not restored"))
+    if o["rto_breakdown_s"] and o["rto_s"] is not None:
+        bd = o["rto_breakdown_s"]
+        lines.append("  RTO breakdown: " + ", ".join(
+            f"{k.replace('_', ' ')} {format_duration(v)}" for k, v in bd.items()))
+    for key, g in report["objectives"].items():
+        label = key[:3].upper()
+        if g["met"] is None:
+            lines.append(f"  {label} objective {format_duration(g['objective'])}: not measured")
+        else:
+            lines.append(f"  {label} objective {format_duration(g['objective'])}: "
+                         f"{'met' if g['met'] else 'MISSED'} "
+                         f"({format_duration(g['achieved'])})")
+    lines.append("Result: " + ("PASS" if report["ok"] else "FAIL"))
+    return "\n".join(lines)

@@ -1,0 +1,322 @@
+"""Workloads and compute capacity: R10, R14, R16, R17.
+
+A workload runs on one rack at a time. Starting it on a rack waits for its ``needs`` to
+run there, for free compute capacity in the rack's cloud groups, then takes a restart
+time drawn from a seeded log-normal around its configured ``restart`` (R17: hot-cold,
+the RTO is bounded by restart times). It fails, and says why, if the rack's volumes hold
+no consistent copy of its data, if its deployment is missing from the rack's management
+data, or if the rack has no compute nodes in its cloud groups (R14). A rack in the backup
+role runs no workloads and accepts no deployments (R10).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from twin.actions import AddComputeNodes, Deploy, QuiesceComputeNodes, StartWorkloads, \
+    StopWorkloads
+from twin.config import WorkloadConfig
+from twin.events import Result, accepted, refused
+from twin.kernel import Handle
+
+if TYPE_CHECKING:
+    from twin.twin import Twin
+
+CORES_PER_NODE = 16
+
+
+@dataclass
+class Workload:
+    cfg: WorkloadConfig
+    rack: str | None
+    status: str = "stopped"  # running | stopped | starting | waiting | failed
+    reason: str = ""
+    handle: Handle | None = None
+    started_at_s: float | None = None
+    deployed: bool = False  # created by a deploy action during the run (R14)
+
+    @property
+    def name(self) -> str:
+        return self.cfg.name
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("running", "starting", "waiting")
+
+
+@dataclass
+class ComputeNodes:
+    total: int
+    in_cloud_groups: int = 0
+    failed: set[int] = field(default_factory=set)
+    quiesced: bool = False
+    adding: int = 0
+    add_handle: Handle | None = None
+
+    @property
+    def usable(self) -> int:
+        return max(0, min(self.in_cloud_groups, self.total - len(self.failed)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "in_cloud_groups": self.in_cloud_groups,
+                "quiesced": self.total if self.quiesced else 0, "failed": len(self.failed),
+                "adding": self.adding}
+
+
+class Workloads:
+    def __init__(self, twin: Twin) -> None:
+        self.twin = twin
+        self.by_name: dict[str, Workload] = {
+            w.name: Workload(w, None) for w in twin.system.workloads}
+        self.nodes: dict[str, ComputeNodes] = {
+            r.name: ComputeNodes(r.compute_nodes) for r in twin.system.racks}
+        # which deployments each rack's management data knows (R1, R14)
+        self.known: dict[str, set[str]] = {
+            r: set(self.by_name) for r in twin.system.rack_names}
+
+    # -- queries ----------------------------------------------------------------------
+
+    def running_on(self, rack: str) -> list[str]:
+        return [w.name for w in self.by_name.values() if w.rack == rack and w.active]
+
+    def writing_rate(self, w: Workload) -> bool:
+        return w.status == "running"
+
+    def cores_used(self, rack: str) -> int:
+        return sum(w.cfg.cores for w in self.by_name.values()
+                   if w.rack == rack and w.status in ("running", "starting"))
+
+    def cores_free(self, rack: str) -> int:
+        return self.nodes[rack].usable * CORES_PER_NODE - self.cores_used(rack)
+
+    def state_doc(self) -> dict[str, Any]:
+        t = self.twin
+        out = {}
+        for w in self.by_name.values():
+            out[w.name] = {
+                "rack": w.rack, "status": w.status, "reachable": t.network.reachable(w),
+                "reason": w.reason, "middleware": w.cfg.middleware, "needs": list(w.cfg.needs),
+            }
+        return out
+
+    # -- initial placement ----------------------------------------------------------------
+
+    def place_running(self, rack: str) -> None:
+        """Scenario start: every workload runs on ``rack``, all nodes in cloud groups."""
+        self.nodes[rack].in_cloud_groups = self.nodes[rack].total
+        for w in self.by_name.values():
+            w.rack, w.status, w.started_at_s = rack, "running", 0.0
+
+    # -- console actions --------------------------------------------------------------------
+
+    def quiesce(self, a: QuiesceComputeNodes) -> Result:
+        n = self.nodes[a.rack]
+        if n.quiesced:
+            return refused(f"The compute nodes of {a.rack} are already quiesced.")
+        n.quiesced = True
+        return accepted(f"Compute nodes of {a.rack} quiesced: no new deployments start.")
+
+    def add_compute_nodes(self, a: AddComputeNodes) -> Result:
+        t = self.twin
+        n = self.nodes[a.rack]
+        free = n.total - len(n.failed) - n.in_cloud_groups - n.adding
+        if free <= 0:
+            return refused(f"Every healthy compute node of {a.rack} is already in a cloud "
+                           "group.")
+        count = free if a.count is None else a.count
+        if count <= 0 or count > free:
+            return refused(f"Cannot add {count} compute nodes on {a.rack}: {free} can be added.",
+                           f"use a count from 1 to {free}")
+        n.adding += count
+        per = t.system.recovery.node_add_s
+        if n.add_handle is None:
+            n.add_handle = t.schedule(per, lambda: self._node_added(a.rack), label="node add")
+        return accepted(f"Adding {count} compute nodes to the cloud groups of {a.rack} "
+                        f"(about {per * count / 60:.0f} min); this activates the cloud groups.")
+
+    def _node_added(self, rack: str) -> None:
+        t = self.twin
+        n = self.nodes[rack]
+        n.add_handle = None
+        if not t.rack_up(rack) or n.adding <= 0:
+            n.adding = 0
+            return
+        n.adding -= 1
+        n.in_cloud_groups += 1
+        t.log("state", rack, f"Compute node added to the cloud groups of {rack} "
+              f"({n.in_cloud_groups}/{n.total})", item=f"compute:{rack}:{n.in_cloud_groups - 1}")
+        if n.adding > 0:
+            n.add_handle = t.schedule(t.system.recovery.node_add_s,
+                                      lambda: self._node_added(rack), label="node add")
+        self.dispatch(rack)
+
+    def stop(self, a: StopWorkloads) -> Result:
+        names = list(a.workloads) or self.running_on(a.rack)
+        bad = [n for n in names if n not in self.by_name]
+        if bad:
+            return refused(f"Unknown workload {bad[0]!r}.",
+                           f"workloads are {', '.join(self.by_name)}")
+        stopping = [n for n in names if self.by_name[n].rack == a.rack
+                    and self.by_name[n].active]
+        if not stopping:
+            return refused(f"No workload to stop on {a.rack}.")
+        for n in stopping:
+            self._set(self.by_name[n], "stopped", "stopped by the operator")
+        self.twin.writes_changed()
+        return accepted(f"Stopped on {a.rack}: {', '.join(stopping)}.")
+
+    def start(self, a: StartWorkloads) -> Result:
+        t = self.twin
+        role = t.profiles.role(a.rack)
+        if role == "backup":
+            return refused(
+                f"{a.rack} is in the backup role: it runs no workloads (R10).",
+                f"complete the failover on {a.rack} first")
+        if t.storage_failed(a.rack):
+            return refused(f"The V7000 storage of {a.rack} has failed.",
+                           "workloads cannot start without their disks")
+        names = list(a.workloads) or [w.name for w in self.by_name.values()
+                                      if not (w.rack == a.rack and w.active)]
+        bad = [n for n in names if n not in self.by_name]
+        if bad:
+            return refused(f"Unknown workload {bad[0]!r}.",
+                           f"workloads are {', '.join(self.by_name)}")
+        elsewhere = [n for n in names if self.by_name[n].active
+                     and self.by_name[n].rack not in (a.rack, None)
+                     and t.rack_up(self.by_name[n].rack or "")]
+        if elsewhere:
+            w = self.by_name[elsewhere[0]]
+            return refused(f"{w.name} is {w.status} on {w.rack}.",
+                           f"stop it on {w.rack} first")
+        names = [n for n in names if not (self.by_name[n].rack == a.rack
+                                          and self.by_name[n].active)]
+        if not names:
+            return refused(f"Every workload is already running on {a.rack}.")
+        for n in names:
+            w = self.by_name[n]
+            if w.handle is not None:
+                w.handle.cancel()
+                w.handle = None
+            w.rack = a.rack
+            self._set(w, "waiting", "waiting for its dependencies and compute capacity")
+        self.dispatch(a.rack)
+        return accepted(f"Starting on {a.rack}: {', '.join(names)}.")
+
+    def deploy(self, a: Deploy) -> Result:
+        t = self.twin
+        if t.profiles.role(a.rack) == "backup":
+            return refused(f"{a.rack} is in the backup role: it accepts no deployments (R10).")
+        if self.nodes[a.rack].quiesced:
+            return refused(f"The compute nodes of {a.rack} are quiesced: no new deployments.",
+                           "deploy on the active rack, or wait until the failover is over")
+        if a.name in self.by_name:
+            return refused(f"A deployment named {a.name!r} already exists.",
+                           "choose another name")
+        cfg = WorkloadConfig(name=a.name, middleware=a.middleware, volume_gb=a.volume_gb,
+                             write_mb_s=0.0, restart_s=a.restart, cores=16)
+        w = Workload(cfg, a.rack, deployed=True)
+        self.by_name[a.name] = w
+        self.known[a.rack].add(a.name)
+        t.management_change("deploy", a.name, a.rack)
+        self._set(w, "waiting", "deploying")
+        self.dispatch(a.rack)
+        return accepted(f"Deploying {a.name} on {a.rack}.")
+
+    # -- the restart engine -------------------------------------------------------------------
+
+    def dispatch(self, rack: str) -> None:
+        """Move waiting workloads on ``rack`` forward: fail what cannot start (R14), start
+        what has its dependencies running and the capacity it needs (R17)."""
+        t = self.twin
+        changed = True
+        while changed:
+            changed = False
+            for w in self.by_name.values():
+                if w.rack != rack or w.status != "waiting":
+                    continue
+                why = self._cannot_start(w, rack)
+                if why:
+                    self._set(w, "failed", why)
+                    changed = True
+                    continue
+                deps = [self.by_name[d] for d in w.cfg.needs if d in self.by_name]
+                if any(d.rack != rack or d.status == "failed" or not d.active for d in deps):
+                    failed = [d.name for d in deps if d.rack == rack and d.status == "failed"]
+                    missing = [d.name for d in deps if d.rack != rack or not d.active]
+                    if failed or (missing and all(self.by_name[m].status in ("failed", "stopped")
+                                                  for m in missing)):
+                        self._set(w, "failed", f"dependency {(failed or missing)[0]} is not "
+                                  f"running on {rack}")
+                        changed = True
+                    continue
+                if any(d.status != "running" for d in deps):
+                    continue
+                if self.cores_free(rack) < w.cfg.cores:
+                    n = self.nodes[rack]
+                    if n.adding == 0:
+                        self._set(w, "failed", f"not enough compute capacity on {rack}: "
+                                  f"needs {w.cfg.cores} cores, {max(0, self.cores_free(rack))} "
+                                  "free in the cloud groups")
+                        changed = True
+                    continue
+                spread = t.system.recovery.restart_spread
+                duration = w.cfg.restart_s * math.exp(spread * float(t.rng.standard_normal()))
+                self._set(w, "starting", f"restarting, about {duration / 60:.0f} min")
+                w.handle = t.schedule(duration, lambda w=w: self._started(w), label="restart")
+                changed = True
+
+    def _cannot_start(self, w: Workload, rack: str) -> str:
+        t = self.twin
+        if w.name not in self.known[rack]:
+            return (f"{w.name} is not in the management data of {rack}: it was deployed after "
+                    "cloning stopped (R14)")
+        if not w.deployed and not t.data_consistent(rack):
+            return f"volumes on {rack} are inconsistent: {t.data_reason(rack)} (R14)"
+        n = self.nodes[rack]
+        if n.usable == 0 and n.adding == 0:
+            return f"no compute nodes in the cloud groups of {rack}: add compute nodes (R14)"
+        return ""
+
+    def _started(self, w: Workload) -> None:
+        w.handle = None
+        if w.status != "starting" or w.rack is None:
+            return
+        w.started_at_s = self.twin.now
+        self._set(w, "running", "")
+        self.twin.writes_changed()
+        self.dispatch(w.rack)
+
+    def _set(self, w: Workload, status: str, reason: str) -> None:
+        if w.status == status and w.reason == reason:
+            return
+        w.status, w.reason = status, reason
+        if status not in ("starting", "waiting") and w.handle is not None:
+            w.handle.cancel()
+            w.handle = None
+        msg = f"{w.name} {status} on {w.rack}" + (f": {reason}" if reason else "")
+        self.twin.log("workload", w.rack, msg, item=f"workload:{w.name}")
+
+    # -- faults -------------------------------------------------------------------------------
+
+    def rack_lost(self, rack: str, why: str) -> None:
+        for w in self.by_name.values():
+            if w.rack == rack and w.active:
+                self._set(w, "failed", why)
+        n = self.nodes[rack]
+        n.adding = 0
+        if n.add_handle is not None:
+            n.add_handle.cancel()
+            n.add_handle = None
+
+    def fail_node(self, rack: str, node: int) -> None:
+        n = self.nodes[rack]
+        n.failed.add(node)
+        # the newest workloads go first when capacity falls short
+        while self.cores_free(rack) < 0:
+            victims = [w for w in self.by_name.values()
+                       if w.rack == rack and w.status in ("running", "starting")]
+            victim = max(victims, key=lambda w: (w.started_at_s or 0.0, w.name))
+            self._set(victim, "failed", f"compute node {node + 1} failed: not enough capacity")
+        self.twin.writes_changed()

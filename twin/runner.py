@@ -76,6 +76,11 @@ class Runner:
         self.checks: list[dict[str, Any]] = []
         self.next_index = 0
         self._prev_done_at = 0.0
+        self._waiting: tuple[float, float] | None = None  # (started, deadline) of a wait
+
+    @property
+    def waiting(self) -> bool:
+        return self._waiting is not None
 
     @property
     def done(self) -> bool:
@@ -86,54 +91,76 @@ class Runner:
             return max(step.at_s, self.twin.now)
         return max(self._prev_done_at + (step.after_s or 0.0), self.twin.now)
 
-    def run_step(self) -> StepResult:
-        """Run the next step (advancing time to when it is due)."""
-        step = self.scenario.steps[self.next_index]
-        self.next_index += 1
+    def advance_to(self, t: float) -> list[StepResult]:
+        """Play the scenario up to simulated time ``t`` (math.inf: to its last step) and
+        return the steps finished on the way. Never blocks on a ``wait``: the GUI calls this
+        once a frame, and a wait in progress carries over to the next call."""
         twin = self.twin
-        twin.run_until(self.due_at(step))
-        started = twin.now
+        finished: list[StepResult] = []
+        while not self.done:
+            step = self.scenario.steps[self.next_index]
+            a = step.action
+            if self._waiting is None:
+                due = self.due_at(step)
+                if due > t:
+                    break
+                twin.run_until(due)
+                if isinstance(a, A.Wait):
+                    timeout = a.timeout if a.timeout is not None else DEFAULT_WAIT_TIMEOUT_S
+                    self._waiting = (twin.now, twin.now + timeout)
+                    continue
+                finished.append(self._finish(step, twin.now, *self._execute(step)))
+                continue
+            started, deadline = self._waiting
+            until = dict(a.until)  # type: ignore[attr-defined]
+            limit = min(t, deadline)
+            while True:
+                ok, actual = self._condition(until)
+                if ok:
+                    msg = f"held after {format_duration(twin.now - started)}"
+                    break
+                nxt = twin.next_event_time()
+                if nxt is None or nxt > limit:
+                    twin.run_until(limit)
+                    ok, actual = self._condition(until)
+                    if ok:
+                        msg = f"held after {format_duration(twin.now - started)}"
+                        break
+                    if limit < deadline:
+                        return finished  # still waiting; carry on next call
+                    shown = ", ".join(f"{p}={_plain(v)!r}" for p, v in actual.items())
+                    msg = f"timed out after {format_duration(deadline - started)}: {shown}"
+                    break
+                twin.kernel.step()
+            self._waiting = None
+            finished.append(self._finish(step, started, ok, msg))
+        if math.isfinite(t) and t > twin.now:
+            twin.run_until(t)
+        return finished
+
+    def _execute(self, step: Step) -> tuple[bool, str]:
         a = step.action
-        if isinstance(a, A.Wait):
-            ok, msg = self._wait(a)
-        elif isinstance(a, A.Check):
-            ok, msg = self._check(step.index, dict(a.that))
-        else:
-            res = twin.apply(a)
-            expect = step.expect or "accepted"
-            ok = res.ok == (expect == "accepted")
-            msg = res.text if res.ok else f"refused: {res.text}"
-            if not ok:
-                msg += f" (expected {expect})"
-        result = StepResult(step.index, started, a.do, ok, msg)
+        if isinstance(a, A.Check):
+            return self._check(step.index, dict(a.that))
+        res = self.twin.apply(a)
+        expect = step.expect or "accepted"
+        ok = res.ok == (expect == "accepted")
+        msg = res.text if res.ok else f"refused: {res.text}"
+        if not ok:
+            msg += f" (expected {expect})"
+        return ok, msg
+
+    def _finish(self, step: Step, started: float, ok: bool, msg: str) -> StepResult:
+        result = StepResult(step.index, started, step.action.do, ok, msg)
         self.steps.append(result)
-        self._prev_done_at = twin.now
+        self.next_index += 1
+        self._prev_done_at = self.twin.now
         return result
 
     def _condition(self, until: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         state = self.twin.state()
         actual = {p: lookup(state, p) for p in until}
         return all(matches(actual[p], A.thaw(v)) for p, v in until.items()), actual
-
-    def _wait(self, a: A.Wait) -> tuple[bool, str]:
-        until = dict(a.until)
-        twin = self.twin
-        timeout = a.timeout if a.timeout is not None else DEFAULT_WAIT_TIMEOUT_S
-        start = twin.now
-        deadline = start + timeout
-        while True:
-            ok, actual = self._condition(until)
-            if ok:
-                return True, f"held after {format_duration(twin.now - start)}"
-            nxt = twin.next_event_time()
-            if nxt is None or nxt > deadline:
-                twin.run_until(deadline)
-                ok, actual = self._condition(until)
-                if ok:
-                    return True, f"held after {format_duration(twin.now - start)}"
-                shown = ", ".join(f"{p}={_plain(v)!r}" for p, v in actual.items())
-                return False, f"timed out after {format_duration(timeout)}: {shown}"
-            twin.kernel.step()
 
     def _check(self, index: int, that: dict[str, Any]) -> tuple[bool, str]:
         state = self.twin.state()
@@ -151,8 +178,7 @@ class Runner:
         return (not bad), ("all held" if not bad else "; ".join(bad))
 
     def run(self) -> dict[str, Any]:
-        while not self.done:
-            self.run_step()
+        self.advance_to(math.inf)
         return self.report()
 
     def report(self) -> dict[str, Any]:

@@ -1,0 +1,151 @@
+"""The application's controller: owns the Twin and the scenario Runner, drives simulated
+time from a QTimer, and is the one path from widgets to the engine (architecture.md).
+
+Widgets read ``controller.state()`` (cached once per frame) and ``controller.twin`` and
+call ``controller.apply(action)``; they redraw on ``frame`` (at most once per frame, never
+once per engine event)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+
+from twin.actions import Action
+from twin.events import Result
+from twin.runner import Runner, StepResult
+from twin.scenario import Scenario, load_scenario
+from twin.twin import Twin
+
+SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 10000)
+FRAME_MS = 16
+
+
+class Controller(QObject):
+    frame = Signal()  # state changed: redraw (emitted at most once per frame)
+    actionResult = Signal(object)  # twin.events.Result of an action from the GUI
+    stepFinished = Signal(object)  # twin.runner.StepResult of a scenario step
+    scenarioLoaded = Signal()  # a new Twin: views rebuild from controller.twin.graph
+    playingChanged = Signal(bool)
+    speedChanged = Signal(float)
+
+    def __init__(self, scenario: Scenario, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
+        self._clock = QElapsedTimer()
+        self.speed: float = 60.0
+        self.playing = False
+        self.recorded: list[Action] = []  # the GUI session as scenario steps
+        self.load(scenario)
+
+    # -- scenario ---------------------------------------------------------------------------
+
+    def load(self, scenario: Scenario) -> None:
+        self.pause()
+        self.scenario = scenario
+        self.twin = Twin(scenario.system, seed=scenario.seed, start=scenario.start)
+        self.runner = Runner(scenario, self.twin)
+        self.recorded = []
+        self._state: dict | None = None
+        self.scenarioLoaded.emit()
+        self._emit_frame()
+
+    def open(self, path: str | Path) -> Scenario:
+        """Load a scenario file; raises twin.scenario.ScenarioError for a bad one, leaving
+        the current scenario untouched."""
+        scenario = load_scenario(str(path))
+        self.load(scenario)
+        return scenario
+
+    def restart(self) -> None:
+        self.load(self.scenario)
+
+    # -- the one command path --------------------------------------------------------------
+
+    def apply(self, action: Action) -> Result:
+        res = self.twin.apply(action)
+        if res.ok:
+            self.recorded.append(action)
+        self.actionResult.emit(res)
+        self._emit_frame()
+        return res
+
+    def state(self) -> dict:
+        """The state document, built at most once per frame."""
+        if self._state is None:
+            self._state = self.twin.state()
+        return self._state
+
+    # -- time ---------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.twin.now
+
+    def play(self) -> None:
+        if not self.playing:
+            self.playing = True
+            self._clock.start()
+            self._timer.start()
+            self.playingChanged.emit(True)
+
+    def pause(self) -> None:
+        if getattr(self, "playing", False):
+            self.playing = False
+            self._timer.stop()
+            self.playingChanged.emit(False)
+
+    def toggle(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def set_speed(self, speed: float) -> None:
+        self.speed = float(min(max(speed, SPEEDS[0]), SPEEDS[-1]))
+        self.speedChanged.emit(self.speed)
+
+    def faster(self) -> None:
+        self.set_speed(next((s for s in SPEEDS if s > self.speed), SPEEDS[-1]))
+
+    def slower(self) -> None:
+        self.set_speed(next((s for s in reversed(SPEEDS) if s < self.speed), SPEEDS[0]))
+
+    def advance(self, dt: float) -> None:
+        """Advance simulated time by ``dt`` seconds, playing the scenario's due steps."""
+        self._finished(self.runner.advance_to(self.twin.now + dt))
+        self._emit_frame()
+
+    def step_event(self) -> None:
+        """Run to the next engine event (or the next scenario step, if that comes first)."""
+        nxt = self.twin.next_event_time()
+        if not self.runner.done and not self.runner.waiting:
+            due = self.runner.due_at(self.scenario.steps[self.runner.next_index])
+            if nxt is None or due <= nxt:
+                self._finished(self.runner.advance_to(due))
+                self._emit_frame()
+                return
+        if self.runner.waiting and nxt is not None:
+            self._finished(self.runner.advance_to(nxt))
+        else:
+            self.twin.step()
+        self._emit_frame()
+
+    def advance_to(self, t: float) -> None:
+        """Play to simulated time ``t`` at once (for --screenshot and tests)."""
+        if t > self.twin.now:
+            self.advance(t - self.twin.now)
+
+    def _finished(self, steps: list[StepResult]) -> None:
+        for s in steps:
+            self.stepFinished.emit(s)
+
+    def _tick(self) -> None:
+        real_dt = self._clock.restart() / 1000.0
+        real_dt = min(real_dt, 0.1)  # a stalled frame does not jump the clock
+        if real_dt > 0 and math.isfinite(real_dt):
+            self.advance(real_dt * self.speed)
+
+    def _emit_frame(self) -> None:
+        self._state = None
+        self.frame.emit()

@@ -28,7 +28,7 @@ from twin.management import ManagementClone
 from twin.network import Network
 from twin.outcome import Outcome
 from twin.profiles import Profile, Profiles
-from twin.replication import SanReplication
+from twin.replication import ReplicationError, SanReplication, Transition
 from twin.timeseries import TimeSeries
 from twin.topology import build_topology, volume_layout
 from twin.workloads import Workloads
@@ -91,6 +91,7 @@ class Twin:
 
         primary, backup = system.rack_names
         self.source = primary  # the rack whose volumes replicate to the other
+        self._side = {primary: 0, backup: 1}  # replication side of each rack
         self._data_ok: dict[str, tuple[bool, str]] = {
             primary: (True, ""),
             backup: (False, "never replicated: disaster recovery was not enabled"),
@@ -118,8 +119,8 @@ class Twin:
                         else "admin", state="enabled", role=role)
             p.validation = self.profiles.validation_checks(rack)
             self.profiles.by_rack[rack] = p
-        self.replication.assume_synchronized(0.0)
-        self.management.assume_synchronized(0.0)
+        self._repl(self.replication.assume_synchronized, 0.0)
+        self._log_transitions(self.management.assume_synchronized(0.0), management=True)
         self._data_ok[backup] = (True, "")
 
     # -- time ---------------------------------------------------------------------------
@@ -159,17 +160,33 @@ class Twin:
         return self.kernel.peek()
 
     def _advance_to(self, t: float) -> None:
-        for tr in self.replication.advance(t):
-            self._on_replication_transition(tr)
-        for tr in self.management.advance(t):
-            self.log("management", None, tr.message, item=f"mgmt:{self.source}:0", t=tr.t)
+        self._log_transitions(self.replication.advance(t))
+        self._log_transitions(self.management.advance(t), management=True)
+
+    def _repl(self, control: Callable[..., list[Transition]], *args: Any,
+              **kw: Any) -> str | None:
+        """Run a replication control, log its transitions; the SVC's refusal, if any."""
+        try:
+            self._log_transitions(control(*args, **kw))
+        except ReplicationError as e:
+            return str(e)
+        return None
+
+    def _log_transitions(self, transitions: list[Any], management: bool = False) -> None:
+        for tr in transitions:
+            if management:
+                self.log("management", None, f"Management data: {tr.message}",
+                         item=f"mgmt:{self.source}:0", t=tr.t)
+            else:
+                self._on_replication_transition(tr)
 
     def _on_replication_transition(self, tr: Any) -> None:
         item = f"v7000:{self.source}"
         if tr.code == "error_1920":
             self.alert("1920", tr.message, t=tr.t)
         else:
-            self.log("replication", None, tr.message, item=item, t=tr.t)
+            msg = f"Consistency group {tr.message}" if tr.code == "state" else tr.message
+            self.log("replication", None, msg, item=item, t=tr.t)
         if self.replication.consistent and self.replication.state == "consistent_synchronized":
             target = self.system.peer_of(self.source)
             self._data_ok[target] = (True, "")
@@ -199,13 +216,19 @@ class Twin:
         """Recompute the per-volume write rates from the workloads running on the
         replication source and the write model; schedule the next rate change."""
         wl_rates = self.writes.rates_at(self.now)
-        running = np.array([
-            1.0 if (w.status == "running" and w.rack == self.source
-                    and self.rack_up(self.source) and self.source not in self.failed_storage)
-            else 0.0
-            for w in (self.workloads.by_name[c.name] for c in self.system.workloads)])
-        rates = (wl_rates * running)[self._vol_wl] * self._vol_share
-        self.replication.set_write_rates(self.now, rates)
+        per_volume = wl_rates[self._vol_wl] * self._vol_share
+        for rack, side in self._side.items():
+            on = np.array([
+                1.0 if (w.status == "running" and w.rack == rack and self.rack_up(rack)
+                        and rack not in self.failed_storage) else 0.0
+                for w in (self.workloads.by_name[c.name] for c in self.system.workloads)])
+            rates = on[self._vol_wl] * per_volume
+            if rack != self.source and not rates.any() and not self.replication.write_rates(
+                    side).any():
+                continue
+            why = self._repl(self.replication.set_write_rates, self.now, rates, side=side)
+            if why:
+                self.alert("writes-rejected", f"Writes on {rack} rejected: {why}")
         if self._write_handle is not None:
             self._write_handle.cancel()
         nxt = self.writes.next_change_after(self.now)
@@ -361,19 +384,26 @@ class Twin:
         """Both profiles enabled: initial copies start (R8), or DR re-established the other
         way round for a failback (R13): the changed data copies back."""
         if primary != self.source:
-            self.replication.reverse(self.now)
+            self._repl(self.replication.stop, self.now)
+            why = self._repl(self.replication.reverse, self.now)
+            if why:
+                self.alert("replication", f"Replication cannot reverse: {why}")
+            self._log_transitions(self.management.reverse(self.now), management=True)
             self.source = primary
             self.outcome.loss_frozen = True
             self.writes_changed()
         self._data_ok[backup] = (False, "the initial copy (or resync) is not complete")
-        self.replication.start(self.now)
-        self.management.start(self.now)
+        why = self._repl(self.replication.start, self.now)
+        if why:
+            self.alert("replication", f"Replication did not start: {why}. Resume "
+                       "replication once the cause is fixed.")
+        self._log_transitions(self.management.start(self.now), management=True)
         self.workloads.known[backup] = set(self.workloads.known[primary])
 
     def on_primary_failover(self, rack: str) -> None:
         """R11 step 2: replication stops; the backup keeps a consistent, stale copy."""
-        self.replication.stop(self.now)
-        self.management.stop(self.now)
+        self._repl(self.replication.stop, self.now)
+        self._log_transitions(self.management.stop(self.now), management=True)
 
     def on_backup_failover(self, rack: str, kind: str) -> None:
         """R11 step 4 / R12: the backup takes over its volumes (stop with access)."""
@@ -391,8 +421,8 @@ class Twin:
         self.outcome.takeover_at_s = self.now
         self.outcome.loss_frozen = False
         self.outcome.data_loss_bytes = r.unapplied_bytes()
-        r.stop(self.now, access=True)
-        self.management.stop(self.now)
+        self._repl(r.stop, self.now, access=True)
+        self._log_transitions(self.management.stop(self.now), management=True)
         p = self.profiles.get(self.source)
         if kind == "unplanned" and self.rack_up(self.source) and p is not None \
                 and p.state == "enabled" and p.role == "primary":
@@ -411,10 +441,12 @@ class Twin:
         if roles != {"primary", "backup"}:
             return refused("Replication cannot resume: disaster recovery is not enabled on "
                            "both racks.", "enable the backup, then the primary")
-        if not self.links_up("fc"):
-            return refused("Replication cannot resume: the FC link is down.",
-                           "restore the FC link first")
-        r.start(self.now)
+        why = r.can_start()
+        if why:
+            return refused(f"Replication cannot resume: {why}.")
+        why = self._repl(r.start, self.now)
+        if why:
+            return refused(f"Replication cannot resume: {why}.")
         target = self.system.peer_of(self.source)
         self._data_ok[target] = (False, "a resync was under way")
         return accepted("Consistency group restarted: resynchronising the changed data "
@@ -423,13 +455,14 @@ class Twin:
     def _set_link(self, link: str) -> None:
         s = self.links[link]
         if link == "fc":
-            self.replication.set_link(self.now, up=s.up, bandwidth_mbps=s.bandwidth_mbps
-                                      or self.system.fc_link.bandwidth_mbps,
-                                      extra_latency_ms=s.extra_latency_s * 1000,
-                                      loss_pct=s.loss_pct)
+            self._repl(self.replication.set_link, self.now, up=s.up,
+                       bandwidth_mbps=s.bandwidth_mbps or self.system.fc_link.bandwidth_mbps,
+                       extra_latency_ms=s.extra_latency_s * 1000, loss_pct=s.loss_pct)
         else:
-            self.management.set_link(self.now, up=s.up, bandwidth_mbps=s.bandwidth_mbps
-                                     or self.system.ip_link.bandwidth_mbps)
+            self._log_transitions(self.management.set_link(
+                self.now, up=s.up and all(self.rack_up(r) for r in self.system.rack_names),
+                bandwidth_mbps=s.bandwidth_mbps or self.system.ip_link.bandwidth_mbps),
+                management=True)
 
     def _cut_link(self, a: A.CutLink) -> Result:
         if not self.links[a.link].up:
@@ -470,17 +503,14 @@ class Twin:
         self.rack_status[a.rack] = "lost"
         self.workloads.rack_lost(a.rack, f"site {a.rack} lost")
         self.network.rack_lost(a.rack)
-        if a.rack == self.source:
-            self.replication.primary_lost(self.now)
-            if self.outcome.disaster_at_s is None:
-                self.outcome.disaster_at_s = self.now
-                self.outcome.data_loss_bytes = self.replication.unapplied_bytes()
-                self.outcome.rpo_achieved_s = self.replication.oldest_unapplied_age_s()
-        else:
-            self.replication.set_link(self.now, up=False)
-            if had_workloads and self.outcome.disaster_at_s is None:
-                self.outcome.disaster_at_s = self.now
-        self.management.set_link(self.now, up=False)
+        if a.rack == self.source and had_workloads and self.outcome.disaster_at_s is None:
+            self.outcome.disaster_at_s = self.now
+            self.outcome.data_loss_bytes = self.replication.unapplied_bytes()
+            self.outcome.rpo_achieved_s = self.replication.oldest_unapplied_age_s()
+        elif had_workloads and self.outcome.disaster_at_s is None:
+            self.outcome.disaster_at_s = self.now
+        self._repl(self.replication.rack_lost, self.now, self._side[a.rack])
+        self._set_link("ip")
         self.writes_changed()
         return accepted(f"Site {a.rack} lost: the rack, its routers and its storage are gone.")
 
@@ -494,8 +524,7 @@ class Twin:
         for w in self.workloads.by_name.values():
             if w.rack == a.rack and w.status == "failed":
                 w.status, w.reason = "stopped", f"{a.rack} restored; the workload is stopped"
-        if self.links["fc"].up and a.rack != self.source:
-            self._set_link("fc")
+        self._repl(self.replication.rack_restored, self.now, self._side[a.rack])
         self._set_link("ip")
         if self.network.advertising(a.rack) and self.network.split_brain():
             self.alert("split-brain", f"{a.rack} came back with its routers still advertising: "
@@ -532,14 +561,12 @@ class Twin:
         had_workloads = bool(self.workloads.running_on(a.rack))
         self.failed_storage.add(a.rack)
         self.workloads.rack_lost(a.rack, f"the V7000 storage of {a.rack} failed")
-        if a.rack == self.source:
-            self.replication.primary_lost(self.now)
-            if self.outcome.disaster_at_s is None and had_workloads:
-                self.outcome.disaster_at_s = self.now
+        if self.outcome.disaster_at_s is None and had_workloads:
+            self.outcome.disaster_at_s = self.now
+            if a.rack == self.source:
                 self.outcome.data_loss_bytes = self.replication.unapplied_bytes()
                 self.outcome.rpo_achieved_s = self.replication.oldest_unapplied_age_s()
-        else:
-            self.replication.set_link(self.now, up=False)
+        self._repl(self.replication.rack_lost, self.now, self._side[a.rack])
         self.writes_changed()
         return accepted(f"The V7000 storage of {a.rack} failed.")
 
@@ -558,7 +585,8 @@ class Twin:
     def management_change(self, kind: str, name: str, rack: str) -> None:
         """A deploy, image import or cloud group change on ``rack`` (R1)."""
         if rack == self.source:
-            self.management.record_change(self.now, kind, name)
+            self._log_transitions(self.management.record_change(self.now, kind, name),
+                                  management=True)
 
     # -- the read model --------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from twin.actions import CreateProfile, Enable, StartFailover, Validate
-from twin.config import DR_ADMIN, SECURITY_ADMIN, RackConfig
+from twin.config import DR_ADMIN, SECURITY_ADMIN, RackConfig, User
 from twin.events import Result, accepted, refused
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ class Profiles:
         return accepted(f"Disaster recovery profile created on {a.rack} (state defined, "
                         f"peer {peer.management_address}). Trust relationship established.")
 
-    def _operator(self, rack: RackConfig, operator: str | None):  # type: ignore[no-untyped-def]
+    def _operator(self, rack: RackConfig, operator: str | None) -> User | None:
         if operator is None:
             return next((u for u in rack.users if DR_ADMIN in u.permissions),
                         rack.users[0] if rack.users else None)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twin import actions as A
-from twin.durations import format_duration
+from twin.durations import format_bytes, format_duration
 from twin.scenario import Scenario, Step
 from twin.twin import Twin
 
@@ -233,7 +233,7 @@ def summary(report: dict[str, Any]) -> str:
     loss = o["data_loss_bytes"]
     lines.append(
         "Outcome: "
-        + (f"data lost {loss / 1e6:,.1f} MB" if loss is not None else "no data lost")
+        + (f"data lost {format_bytes(loss)}" if loss is not None else "no data lost")
         + (f", RPO achieved {format_duration(o['rpo_achieved_s'])}"
            if o["rpo_achieved_s"] is not None else "")
         + (f", RTO {format_duration(o['rto_s'])}" if o["rto_s"] is not None else ", no outage"

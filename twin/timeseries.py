@@ -18,7 +18,7 @@ class Ring:
 
     def __init__(self, capacity: int, width: int | None = None, dtype: type = np.float64):
         shape = (capacity,) if width is None else (capacity, width)
-        self.buf = np.full(shape, np.nan, dtype=dtype)
+        self.buf: np.ndarray = np.full(shape, np.nan, dtype=dtype)
         self.n = 0  # samples held
         self.i = 0  # next write position
 

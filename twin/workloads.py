@@ -11,12 +11,12 @@ role runs no workloads and accepts no deployments (R10).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from twin.actions import AddComputeNodes, Deploy, QuiesceComputeNodes, StartWorkloads, \
-    StopWorkloads
+from twin.actions import AddComputeNodes, Deploy, QuiesceComputeNodes, StartWorkloads, StopWorkloads
 from twin.config import WorkloadConfig
 from twin.events import Result, accepted, refused
 from twin.kernel import Handle
@@ -264,7 +264,8 @@ class Workloads:
                 spread = t.system.recovery.restart_spread
                 duration = w.cfg.restart_s * math.exp(spread * float(t.rng.standard_normal()))
                 self._set(w, "starting", f"restarting, about {duration / 60:.0f} min")
-                w.handle = t.schedule(duration, lambda w=w: self._started(w), label="restart")
+                w.handle = t.schedule(duration, functools.partial(self._started, w),
+                                      label="restart")
                 changed = True
 
     def _cannot_start(self, w: Workload, rack: str) -> str:

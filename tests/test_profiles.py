@@ -8,7 +8,6 @@ import pytest
 from tests.helpers import do, dump, make_twin, pair
 from twin.config import DR_ADMIN, SECURITY_ADMIN
 
-
 # -- R4 creation, permissions and credentials ---------------------------------------------
 
 def users(*specs: tuple[str, str, list[str]]) -> list[dict]:

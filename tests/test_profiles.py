@@ -284,7 +284,11 @@ def test_r13_failback_reestablishes_dr_the_other_way_and_copies_back() -> None:
     do(t, "withdraw-routes", rack="dallas")
     t.run_for(300)
     assert do(t, "start-failover", rack="dallas").ok
-    do(t, "add-compute-nodes", rack="raleigh")
+    # as the new backup raleigh's cloud groups went inactive and its ToR switches were
+    # reset: the backup-side manual actions are needed again
+    assert t.state()["racks"]["raleigh"]["compute_nodes"]["in_cloud_groups"] == 0
+    assert do(t, "add-compute-nodes", rack="raleigh").ok
+    assert do(t, "configure-tor-switches", rack="raleigh").ok
     assert do(t, "start-failover", rack="raleigh", type="planned").ok
     do(t, "start-workloads", rack="raleigh")
     do(t, "advertise-routes", rack="raleigh")

@@ -262,6 +262,7 @@ class Profiles:
                     f"({', '.join(running)}). A backup rack runs no workloads (R10).",
                     f"stop the workloads on {a.rack} first")
             p.state, p.role, p.failover_type = "enabled", "backup", None
+            t.on_backup_enabled(a.rack)
             if peer is not None and peer.state == "enabled" and peer.role == "primary":
                 t.on_pair_enabled(primary=peer.rack, backup=a.rack)
             return accepted(f"Disaster recovery is enabled on {a.rack} in the backup role.")

@@ -260,6 +260,7 @@ class Twin:
                 and all(w.status == "running" for w in self.workloads.by_name.values()):
             self.outcome.all_running_at_s = self.now
         if self.outcome.takeover_at_s is not None and not self.outcome.loss_frozen:
+            # the old primary's workloads may still write after the takeover: lost too
             self.outcome.data_loss_bytes = self.replication.unapplied_bytes()
         self._reschedule_wake()
 
@@ -400,6 +401,13 @@ class Twin:
         self._log_transitions(self.management.start(self.now), management=True)
         self.workloads.known[backup] = set(self.workloads.known[primary])
 
+    def on_backup_enabled(self, rack: str) -> None:
+        """A backup's cloud groups are inactive (no compute nodes) and its ToR switches are
+        not set up for the takeover: the failover's manual actions do that (R10, R11)."""
+        nodes = self.workloads.nodes[rack]
+        nodes.in_cloud_groups, nodes.quiesced = 0, False
+        self.network.racks[rack].tor_configured = False
+
     def on_primary_failover(self, rack: str) -> None:
         """R11 step 2: replication stops; the backup keeps a consistent, stale copy."""
         self._repl(self.replication.stop, self.now)
@@ -416,11 +424,14 @@ class Twin:
             self._data_ok[rack] = (False, why)
         missing = set(self.management.missing_on_backup())
         self.workloads.known[rack] = set(self.workloads.known[self.source]) - missing
-        if self.outcome.disaster_at_s is None:
-            self.outcome.rpo_achieved_s = r.oldest_unapplied_age_s()
-        self.outcome.takeover_at_s = self.now
-        self.outcome.loss_frozen = False
-        self.outcome.data_loss_bytes = r.unapplied_bytes()
+        o = self.outcome
+        if o.takeover_at_s is None:  # the outcome is that of the first takeover
+            o.takeover_at_s = self.now
+            if o.disaster_at_s is None:  # else fixed at the instant of the disaster
+                o.rpo_achieved_s = r.oldest_unapplied_age_s()
+                o.data_loss_bytes = r.unapplied_bytes()
+            else:
+                o.loss_frozen = True
         self._repl(r.stop, self.now, access=True)
         self._log_transitions(self.management.stop(self.now), management=True)
         p = self.profiles.get(self.source)

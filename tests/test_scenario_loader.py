@@ -354,6 +354,7 @@ ERRORS = [
     ("user-without-id", "name: x\nsystem:\n  racks:\n    - users: [{password: pw}]\n    - {}\n", 4, "system.racks[0].users[0].id", ["needs 'id'"]),
     ("duplicate-workload", "name: x\nsystem:\n  workloads:\n    - {name: a}\n    - {name: a}\n", 5, "system.workloads[1].name", ["two workloads are named 'a'"]),
     ("unknown-need", "name: x\nsystem:\n  workloads:\n    - {name: db}\n    - {name: app, needs: [dbb]}\n", 5, "system.workloads[1].needs[0]", ["unknown workload 'dbb'", "workloads are db, app", "did you mean 'db'"]),
+    ("duplicate-need", "name: x\nsystem:\n  workloads:\n    - {name: db}\n    - {name: app, needs: [db, db]}\n", 5, "system.workloads[1].needs", ["lists 'db' more than once"]),
     ("needs-cycle", "name: x\nsystem:\n  workloads:\n    - {name: a, needs: [b]}\n    - {name: b, needs: [a]}\n", 4, "system.workloads[0].needs", ["circle", "a -> b -> a"]),
     ("needs-itself", "name: x\nsystem:\n  workloads:\n    - {name: a, needs: [a]}\n", 4, "system.workloads[0].needs", ["a -> a"]),
     ("bad-restart", "name: x\nsystem:\n  workloads:\n    - {name: a, restart: 5 mins}\n", 4, "system.workloads[0].restart", ["not a duration", "1h30m"]),
@@ -440,6 +441,13 @@ def test_a_billion_laughs_is_refused_quickly() -> None:
     )
     e = error_of(text)
     assert "too large" in e.message
+
+
+def test_a_long_list_of_the_wrong_items_is_refused() -> None:
+    """Regression: jsonschema's uniqueItems compares every pair of unhashable items."""
+    items = ", ".join(f"{{k: {i}}}" for i in range(3000))
+    e = error_of(f"name: x\nsystem:\n  workloads:\n    - {{name: a, needs: [{items}]}}\n")
+    assert e.field == "system.workloads[0].needs[0]" and "expected text" in e.message
 
 
 def test_deep_nesting_is_refused() -> None:

@@ -135,9 +135,29 @@ def scenario_schema() -> dict[str, Any]:
     return schema
 
 
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterable[Any]:
+    """``uniqueItems`` in linear time. jsonschema's own falls back to comparing every pair
+    for unhashable items, which takes minutes on a hostile list; our unique lists hold
+    text or numbers, and a list of anything else fails its ``items`` check anyway."""
+    if not unique or not isinstance(instance, list):
+        return
+    seen: set[tuple[bool, Any]] = set()
+    for item in instance:
+        if not isinstance(item, (str, int, float)):
+            return
+        key = (isinstance(item, bool), item)
+        if key in seen:
+            yield jsonschema.ValidationError("has non-unique elements")
+            return
+        seen.add(key)
+
+
 @functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(scenario_schema())
+def _validator() -> Any:
+    cls = jsonschema.validators.extend(
+        jsonschema.Draft202012Validator, {"uniqueItems": _unique_items}
+    )
+    return cls(scenario_schema())
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -541,7 +561,7 @@ class _Reader:
                 return f"{schema['errorMessage']}; this one has {n}", where, False
             return f"needs at least {err.validator_value} item(s)", where, False
         if v == "uniqueItems" and isinstance(inst, list):
-            dup = next((x for i, x in enumerate(inst) if x in inst[:i]), None)
+            dup = _first_repeat(inst)
             return f"lists {_show(dup, where)} more than once; keep one", where, False
         if v == "pattern":
             why = schema.get("patternErrorMessage", "it does not have the expected form")
@@ -761,6 +781,16 @@ class _Reader:
                 lo, hi = expected.get("min"), expected.get("max")
                 if lo is not None and hi is not None and lo > hi:
                     self.fail(f"the range is empty: min {lo} is more than max {hi}", (*where, path))
+
+
+def _first_repeat(items: list[Any]) -> Any:
+    seen: set[Any] = set()
+    for x in items:
+        if isinstance(x, (str, int, float)):
+            if x in seen:
+                return x
+            seen.add(x)
+    return None
 
 
 def _find_cycle(names: list[str], needs: Mapping[str, Iterable[str]]) -> list[str] | None:

@@ -136,7 +136,6 @@ class SanReplication:
         self.n = n
         self.size = size
         self.size.flags.writeable = False
-        self._size2 = np.stack([size, size])
         self.distance_km = float(distance_km)
         self.link = link
         self.gm_max_host_delay_s = float(gm_max_host_delay_s)
@@ -160,20 +159,22 @@ class SanReplication:
         self._target_consistent = False
         self._initial_complete = False
 
-        # per-side, per-volume arrays, valid at the segment start self._t0
+        # per-side ([side 0, side 1]) per-volume arrays, valid at the segment start _t0;
+        # arrays are replaced, never changed in place (the mirror history shares them)
         self._t0 = 0.0
-        self._w = np.zeros((2, n))  # cumulative bytes written on each side
-        self._w[PRIMARY] = size  # the initial content counts as written before t = 0
-        self._rates = np.zeros((2, n))
-        self._applied = np.zeros((2, n))  # of each side's writes, bytes the other side holds
-        self._oldest = np.full((2, n), _INF)  # time of the oldest such write not held
-        self._oldest[PRIMARY] = -_INF
-        self._dirty = np.zeros((2, n))  # changed grains not yet in the copy work (capped)
+        z = np.zeros(n)
+        # cumulative bytes written on each side; the initial content counts as written
+        self._w = [size.copy(), z]
+        self._rates = [z, z]
+        self._rate_sum = [0.0, 0.0]
+        self._applied = [z, z]  # of each side's writes, bytes the other side holds
+        self._oldest = [np.full(n, -_INF), np.full(n, _INF)]  # oldest such write not held
+        self._dirty = [z, z]  # changed grains not yet in the copy work (capped by size)
         self._copy = size.copy()  # copy work still to do (pending, or under way)
         self._copy_total = size.copy()  # the work of the copy, for progress
         # derived at each re-slope
-        self._dirty_rates = np.zeros((2, n))
-        self._oldest_eff = self._oldest.copy()
+        self._dirty_on = [True, True]
+        self._oldest_eff = list(self._oldest)
         self._copy_slope = np.zeros(n)
         self._g_rate = 0.0
         self._g_w = float(size.sum())
@@ -329,9 +330,13 @@ class SanReplication:
             self._prune(t, self._g_inverse(a, t))
             if self._q > 0.0 or self._qs != 0.0:
                 self._q = max(0.0, self._q + self._qs * dt)
-        self._oldest = self._oldest_eff
-        self._w = self._w + self._rates * dt
-        self._dirty = np.minimum(self._size2, self._dirty + self._dirty_rates * dt)
+        for s in (0, 1):
+            if self._rate_sum[s] > 0.0:
+                inc = self._rates[s] * dt
+                self._oldest[s] = self._oldest_eff[s]
+                self._w[s] = self._w[s] + inc
+                if self._dirty_on[s]:
+                    self._dirty[s] = np.minimum(self.size, self._dirty[s] + inc)
         if mode == _COPY and self._copy_rate_sum != 0.0:
             self._copy = np.maximum(self._copy + self._copy_slope * dt, 0.0)
         self._t0 = t
@@ -341,19 +346,21 @@ class SanReplication:
         transition. Called after every change of rates, link or state."""
         src, t0 = self._src, self._t0
         mode = self._mode
-        r = self._rates
         self._cache_t = math.nan
-        self._dirty_rates = r.copy() if mode == _HALT else np.zeros_like(r)
-        if mode != _HALT:
-            self._dirty_rates[1 - src] = r[1 - src]
-        self._oldest_eff = np.where((self._oldest == _INF) & (r > 0.0), t0, self._oldest)
-        if mode == _SYNC:  # the mirror tracks the source's oldest unapplied write
-            self._oldest_eff[src] = self._oldest[src]
-        self._g_rate = float(r[src].sum())
-        self._g_w = float(self._w[src].sum())
-        self._g_applied = float(self._applied[src].sum())
-        self._g_oldest = float(self._oldest_eff[src].min())
-        self._copy_sum = float(self._copy.sum())
+        for s in (0, 1):
+            self._dirty_on[s] = mode == _HALT or s != src
+            o = self._oldest[s]
+            # while synchronized the mirror tracks the source's oldest unapplied write
+            if self._rate_sum[s] > 0.0 and not (mode == _SYNC and s == src):
+                o = np.where((o == _INF) & (self._rates[s] > 0.0), t0, o)
+            self._oldest_eff[s] = o
+        self._g_rate = self._rate_sum[src]
+        if mode != _SYNC:
+            self._g_w = float(self._w[src].sum())
+            self._g_applied = float(self._applied[src].sum())
+            self._g_oldest = float(self._oldest_eff[src].min())
+        self._copy_sum = 0.0 if mode == _SYNC else float(self._copy.sum())
+        self._copy_total_sum = 0.0 if mode == _SYNC else float(self._copy_total.sum())
         self._copy_rate_sum = 0.0
         self._next = None
         if mode == _COPY:
@@ -380,7 +387,7 @@ class SanReplication:
             last = self._hist[-1]
             g0 = last.g0 + last.rate * (t0 - last.t0)
         else:
-            g0 = self._g_w
+            g0 = float(self._w[src].sum())
         seg = _Seg(t0, g0, w, self._w[src], r=self._rates[src], q0=q, qs=qs)
         if self._hist and self._hist[-1].t0 == t0:
             self._hist[-1] = seg
@@ -442,8 +449,13 @@ class SanReplication:
 
     def _tau(self) -> float:
         """Write time of the oldest unapplied write, at ``self.t`` (synchronized)."""
+        got = self._cached("tau")
+        if got is not None:
+            return got  # type: ignore[return-value]
         t = self.t
-        return self._g_inverse(self._applied_value(t), t)
+        tau = self._g_inverse(self._applied_value(t), t)
+        self._cache["tau"] = tau
+        return tau
 
     def _sync_volumes(self, t: float) -> tuple[np.ndarray, np.ndarray]:
         """Per-volume (applied bytes, time of the oldest unapplied write or inf)."""
@@ -519,9 +531,11 @@ class SanReplication:
         """The copy is complete: both sides hold the same data."""
         self._copy = np.zeros(self.n)
         self._copy_total = np.zeros(self.n)
-        self._dirty = np.zeros((2, self.n))
-        self._applied = self._w.copy()
-        self._oldest = np.full((2, self.n), _INF)
+        z = np.zeros(self.n)
+        self._dirty = [z, z]
+        self._applied = [self._w[0].copy(), self._w[1].copy()]
+        inf = np.full(self.n, _INF)
+        self._oldest = [inf, inf]
         self._copying = False
         self._target_consistent = True
         self._initial_complete = True
@@ -568,28 +582,33 @@ class SanReplication:
         self._carry = out + self._carry  # the caller gets them with the next call
         return ReplicationError(message)
 
+    def _set_zero_rates(self, side: int) -> None:
+        self._rates[side] = np.zeros(self.n)
+        self._rate_sum[side] = 0.0
+
     def set_write_rates(
         self, t: float, rates_bytes_per_s: np.ndarray, side: int | None = None
     ) -> list[Transition]:
         """Per-volume host write rates (bytes/s) on ``side`` (default: the source) from
         ``t`` on. The target accepts writes only when stopped with access (idling)."""
-        r = np.array(rates_bytes_per_s, dtype=float).reshape(-1)
-        if r.shape != (self.n,) or not np.all(np.isfinite(r)) or np.any(r < 0):
+        r = np.asarray(rates_bytes_per_s, dtype=float).reshape(-1)
+        if r.shape != (self.n,) or not math.isfinite(float(r.sum())) or float(r.min()) < 0:
             raise ValueError(f"write rates must be {self.n} finite bytes/s values >= 0")
-        r[r < 1e-6] = 0.0  # below a byte in ~12 days: nothing (keeps float noise out)
+        r = np.where(r < 1e-6, 0.0, r)  # below a byte in ~12 days: nothing (no float noise)
+        total = float(r.sum())
         s = self._src if side is None else int(side)
         if s not in (0, 1):
             raise ValueError(f"side must be 0 or 1, not {side!r}")
         out, before = self._begin(t)
-        if np.any(r > 0):
+        if total > 0.0:
             if self._lost[s]:
                 raise self._refuse(out, f"side {s} is lost: it writes nothing")
             if s != self._src and not self._access:
                 raise self._refuse(
                     out, "the secondary volumes are read-only: stop the consistency group "
                     "with access (failover) before writing to them")
-        self._rates = self._rates.copy()
         self._rates[s] = r
+        self._rate_sum[s] = total
         return self._end(t, before, out)
 
     def set_link(
@@ -623,8 +642,7 @@ class SanReplication:
         applied; the group disconnects."""
         out, before = self._begin(t)
         self._lost[side] = True
-        self._rates = self._rates.copy()
-        self._rates[side] = 0.0
+        self._set_zero_rates(side)
         if self._running:
             self._leave_running()
         return self._end(t, before, out)
@@ -658,9 +676,8 @@ class SanReplication:
         if self._running:
             return self._end(t, before, out)
         tgt = 1 - self._src
-        if np.any(self._rates[tgt] > 0):
-            self._rates = self._rates.copy()
-            self._rates[tgt] = 0.0
+        if self._rate_sum[tgt] > 0.0:
+            self._set_zero_rates(tgt)
             out.append(Transition(t, "target_writes_rejected",
                                   "Writes to the secondary volumes are rejected: the "
                                   "consistency group makes them read-only"))
@@ -670,7 +687,8 @@ class SanReplication:
         else:
             self._copy_total = work.copy()
         self._copy = work
-        self._dirty = np.zeros((2, self.n))
+        z = np.zeros(self.n)
+        self._dirty = [z, z]
         self._running = True
         self._copying = True
         self._access = False
@@ -707,8 +725,7 @@ class SanReplication:
             raise self._refuse(out, why)
         self._src = 1 - self._src
         if not self._access:  # the new target is read-only
-            self._rates = self._rates.copy()
-            self._rates[1 - self._src] = 0.0
+            self._set_zero_rates(1 - self._src)
         self._target_consistent = True  # the old source's own data, crash consistent
         self._initial_complete = False
         return self._end(t, before, out)
@@ -721,8 +738,7 @@ class SanReplication:
             raise self._refuse(out, "cannot be synchronized while disconnected")
         self._running = True
         self._access = False
-        self._rates = self._rates.copy()
-        self._rates[1 - self._src] = 0.0
+        self._set_zero_rates(1 - self._src)
         self._enter_sync()
         self._emit_state(t, before, out)
         return out
@@ -852,7 +868,7 @@ class SanReplication:
     @property
     def progress(self) -> float:
         """0..1 of the initial copy or the resync under way (or pending); 1 when none."""
-        total = float(self._copy_total.sum())
+        total = self._copy_total_sum
         if total <= 0.0:
             return 1.0 if (self._initial_complete or self._target_consistent) else 0.0
         return min(1.0, max(0.0, 1.0 - self.copy_remaining_bytes / total))

@@ -457,6 +457,27 @@ def test_deep_nesting_is_refused() -> None:
     assert "nest" in e.message or "YAML" in e.message
 
 
+def test_a_failure_while_building_the_system_is_a_scenario_error(monkeypatch: Any) -> None:
+    def broken(raw: Any) -> Any:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr("twin.scenario.system_from_dict", broken)
+    e = error_of("name: x\nsystem:\n  distance_km: 5\n")
+    assert (e.line, e.field) == (2, "system")
+    assert "cannot be built" in e.message and "ZeroDivisionError" in e.message
+
+
+def test_an_unforeseen_failure_is_still_a_scenario_error(monkeypatch: Any) -> None:
+    def broken(do: str, params: Any) -> Any:
+        raise LookupError("a bug")
+
+    monkeypatch.setattr("twin.scenario.action_from_dict", broken)
+    with pytest.raises(ScenarioError) as info:
+        load("name: x\nsteps:\n  - {do: note}\n")
+    assert "internal error" in info.value.message
+    assert isinstance(info.value.__cause__, LookupError)
+
+
 def test_file_errors(tmp_path: Any) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(tmp_path / "missing.yaml")
@@ -622,7 +643,7 @@ def test_fuzz_mutations_of_the_example_text(data: st.DataObject) -> None:
     only_scenario_errors(text)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=400)
 @given(st.text(max_size=300))
 def test_fuzz_random_text(text: str) -> None:
     only_scenario_errors(text)

@@ -598,7 +598,7 @@ class _Reader:
         except ScenarioError:
             raise
         except Exception as e:  # noqa: BLE001 - config building must never leak a traceback
-            self.fail(f"the system block cannot be built ({type(e).__name__})", ("system",))
+            self.fail(f"the system block cannot be built ({type(e).__name__})", ("system",), True)
         self.check_racks(sys_raw, system)
         self.check_workloads(sys_raw, system)
         objectives = {

@@ -1,16 +1,101 @@
-"""The DR console of one rack (domain.md R4–R13), as the real profile page shows it.
+"""The DR console of one rack (domain.md R4–R13), laid out like the real profile page
+(article figures 3–11): the profile with its state icon ("/" defined, a green check
+validated or enabled), role and peer; Create profile and Validate; then the Enable,
+Monitor and Failover sections, Monitor and Failover unavailable until enabled (R5).
 
-Work in progress: the public constructor is stable, the content lands next.
+Every button becomes a typed action through ``controller.apply``; the console's answer
+(``Result.text``) stays on screen until the next action, red when refused. The widget is
+built once and refreshed from ``controller.state()`` on each ``controller.frame``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import html
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import dialogs
+from app.dialogs import (
+    ERROR_COLOR,
+    MUTED_COLOR,
+    OK_COLOR,
+    Checklist,
+    CreateProfileDialog,
+    EnableDialog,
+    FailoverBackupDialog,
+    FailoverPrimaryDialog,
+    MessageLine,
+    MonitorDetailsDialog,
+    after_items,
+    management_summary,
+    storage_summary,
+)
+from twin import actions as A
+from twin.events import Result
 
 if TYPE_CHECKING:
     from app.controller import Controller
+
+State = dict[str, Any]
+
+CHECK_LABELS = {
+    "peer_reachable": "Peer reachable and trusted",
+    "same_model": "Same model number",
+    "same_compute_nodes": "Same number of compute nodes",
+    "firmware": "Same firmware, 1.1 or later",
+    "same_fixpack": "Same fixpack level",
+    "v7000_replication": "V7000 configured for replication",
+    "fc_connectivity": "Fibre Channel connectivity",
+    "same_vlans": "Same VLANs",
+    "same_ip_pools": "Same IP address pools",
+    "latency": "Round trip within the Global Mirror limit",
+}
+UNAVAILABLE_TIP = "Available once disaster recovery is enabled on this rack (R5)."
+
+
+def validation_html(checks: dict[str, Any]) -> str:
+    """Every R6 check by name, passed or failed, with its detail (wrapped, never cut)."""
+    rows = []
+    for name, c in checks.items():
+        ok = bool(c.get("ok"))
+        color = OK_COLOR if ok else ERROR_COLOR
+        mark = "✓" if ok else "✗ failed"
+        detail = html.escape(str(c.get("detail", "")))
+        label = html.escape(CHECK_LABELS.get(name, name))
+        rows.append(
+            f"<tr><td style='color:{color}; font-weight:bold; padding-right:6px'>{mark}</td>"
+            f"<td style='padding-right:10px'>{'<b>' + label + '</b>' if not ok else label}</td>"
+            f"<td style='color:{MUTED_COLOR if ok else ERROR_COLOR}'>{detail}</td></tr>")
+    return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
+
+
+def _section(title: str) -> QGroupBox:
+    box = QGroupBox(title)
+    f = box.font()
+    f.setBold(True)
+    box.setFont(f)
+    return box
+
+
+def _plain(w: QWidget) -> QWidget:
+    """Undo the bold a group box title passes on to its children."""
+    f = w.font()
+    f.setBold(False)
+    w.setFont(f)
+    return w
 
 
 class DrConsole(QWidget):
@@ -20,5 +105,387 @@ class DrConsole(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.rack = rack
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Disaster recovery — {rack}"))
+        self.create_dialog: CreateProfileDialog | None = None
+        self.enable_dialog: EnableDialog | None = None
+        self.monitor_dialog: MonitorDetailsDialog | None = None
+        self.failover_dialogs: dict[str, dialogs._FailoverDialog] = {}
+        self._build()
+        controller.frame.connect(self.refresh)
+        controller.scenarioLoaded.connect(self._scenario_loaded)
+        self.refresh()
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(8)
+
+        self.title = QLabel()
+        tf = self.title.font()
+        tf.setPointSizeF(tf.pointSizeF() * 1.45)
+        tf.setBold(True)
+        self.title.setFont(tf)
+        self.subtitle = QLabel("Disaster recovery profile")
+        self.subtitle.setStyleSheet(f"color: {MUTED_COLOR};")
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(self.subtitle, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addStretch(1)
+        outer.addLayout(head)
+
+        self.lost_banner = QLabel()
+        self.lost_banner.setWordWrap(True)
+        self.lost_banner.setStyleSheet(
+            "QLabel { background: #424242; color: white; padding: 6px; border-radius: 4px; }")
+        self.lost_banner.hide()
+        outer.addWidget(self.lost_banner)
+
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(8)
+        outer.addWidget(self.body)
+
+        # profile header: icon, name, state, role, peer
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(card)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        self.icon = QLabel()
+        self.icon.setFixedSize(30, 30)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.profile_name = QLabel()
+        pf = self.profile_name.font()
+        pf.setBold(True)
+        pf.setPointSizeF(pf.pointSizeF() * 1.15)
+        self.profile_name.setFont(pf)
+        self.state_label = QLabel()
+        self.role_label = QLabel()
+        self.peer_label = QLabel()
+        self.peer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.icon, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.profile_name, 0, 1, 1, 3)
+        for col, (name, w) in enumerate((("State", self.state_label), ("Role", self.role_label))):
+            cap = QLabel(name)
+            cap.setStyleSheet(f"color: {MUTED_COLOR};")
+            grid.addWidget(cap, 1, 1 + 2 * col)
+            grid.addWidget(w, 1, 2 + 2 * col)
+        cap = QLabel("Peer")
+        cap.setStyleSheet(f"color: {MUTED_COLOR};")
+        grid.addWidget(cap, 2, 1)
+        grid.addWidget(self.peer_label, 2, 2, 1, 3)
+        grid.setColumnStretch(4, 1)
+        self.create_button = QPushButton("Create profile…")
+        self.create_button.clicked.connect(self.open_create_dialog)
+        self.validate_button = QPushButton("Validate")
+        self.validate_button.clicked.connect(self.validate)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.create_button)
+        buttons.addWidget(self.validate_button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 3, 1, 1, 4)
+        body.addWidget(card)
+
+        self.message = MessageLine()
+        body.addWidget(self.message)
+
+        # validation result (R6), one line per check
+        self.validation_toggle = QToolButton()
+        self.validation_toggle.setCheckable(True)
+        self.validation_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.validation_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.validation_toggle.setAutoRaise(True)
+        self.validation_toggle.toggled.connect(self._toggle_validation)
+        self.validation_list = QLabel()
+        self.validation_list.setObjectName("validation-list")
+        self.validation_list.setWordWrap(True)
+        self.validation_list.setTextFormat(Qt.TextFormat.RichText)
+        self.validation_list.setStyleSheet(
+            "QLabel#validation-list { background: white; border: 1px solid #dadce0;"
+            " border-radius: 4px; padding: 4px; }")
+        self.validation_list.hide()
+        body.addWidget(self.validation_toggle)
+        body.addWidget(self.validation_list)
+
+        # Enable
+        self.enable_box = _section("Enable")
+        el = QHBoxLayout(self.enable_box)
+        self.enable_text = _plain(QLabel())
+        self.enable_text.setWordWrap(True)
+        self.enable_button = _plain(QPushButton("Enable…"))
+        self.enable_button.clicked.connect(self.open_enable_dialog)
+        el.addWidget(self.enable_text, 1)
+        el.addWidget(self.enable_button)
+        body.addWidget(self.enable_box)
+
+        # Monitor (R9)
+        self.monitor_box = _section("Monitor")
+        ml = QGridLayout(self.monitor_box)
+        ml.setColumnStretch(1, 1)
+        self.mgmt_summary = _plain(QLabel())
+        self.storage_summary = _plain(QLabel())
+        self.mgmt_details_button = _plain(QPushButton("View details"))
+        self.storage_details_button = _plain(QPushButton("View details"))
+        self.mgmt_details_button.clicked.connect(lambda: self.open_monitor_dialog("management"))
+        self.storage_details_button.clicked.connect(lambda: self.open_monitor_dialog("storage"))
+        for row, (name, summary, button) in enumerate((
+                ("Management data", self.mgmt_summary, self.mgmt_details_button),
+                ("Storage", self.storage_summary, self.storage_details_button))):
+            summary.setWordWrap(True)
+            summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            cap = _plain(QLabel(name))
+            ml.addWidget(cap, row, 0)
+            ml.addWidget(summary, row, 1)
+            ml.addWidget(button, row, 2)
+        body.addWidget(self.monitor_box)
+
+        # Failover (R11, R12)
+        self.failover_box = _section("Failover")
+        fl = QHBoxLayout(self.failover_box)
+        self.failover_text = _plain(QLabel())
+        self.failover_text.setWordWrap(True)
+        self.failover_details_button = _plain(QPushButton("View details"))
+        self.failover_details_button.clicked.connect(self.open_failover_dialog)
+        self.start_failover_button = _plain(QPushButton("Start Failover"))
+        self.start_failover_button.clicked.connect(self.start_failover)
+        fl.addWidget(self.failover_text, 1)
+        fl.addWidget(self.failover_details_button)
+        fl.addWidget(self.start_failover_button)
+        body.addWidget(self.failover_box)
+
+        # R11 step 5, once this rack has taken over
+        self.after_box = _section("After the failover")
+        self.after_checklist = Checklist(after_items(self.rack), self.apply)
+        _plain(self.after_checklist)
+        QVBoxLayout(self.after_box).addWidget(self.after_checklist)
+        self.after_box.hide()
+        body.addWidget(self.after_box)
+        body.addStretch(1)
+
+    # -- the one command path -----------------------------------------------------------------
+
+    def apply(self, action: A.Action) -> Result:
+        """Apply through the controller and show the console's answer until the next one."""
+        res = self.controller.apply(action)
+        self.message.show_result(res)
+        return res
+
+    def validate(self) -> Result:
+        res = self.apply(A.Validate(self.rack))
+        self.validation_toggle.setChecked(True)
+        return res
+
+    def start_failover(self) -> Result | None:
+        """The section's Start Failover: the type chosen in View details, the same reminder
+        of unticked manual actions, then OK."""
+        return self.failover_dialog().start_failover()
+
+    # -- dialogs ------------------------------------------------------------------------------
+
+    def open_create_dialog(self) -> CreateProfileDialog:
+        twin = self.controller.twin
+        peer = twin.system.rack(twin.system.peer_of(self.rack))
+        local = twin.system.rack(self.rack)
+        dlg = CreateProfileDialog(
+            self.rack, peer_address=peer.management_address,
+            peer_user=peer.users[0].id if peer.users else "",
+            operators=[u.id for u in local.users], parent=self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.submitted.connect(self.apply)
+        dlg.destroyed.connect(lambda *_: setattr(self, "create_dialog", None))
+        self.create_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def open_enable_dialog(self) -> EnableDialog:
+        dlg = EnableDialog(self.rack, parent=self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.submitted.connect(self.apply)
+        dlg.destroyed.connect(lambda *_: setattr(self, "enable_dialog", None))
+        self.enable_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def open_monitor_dialog(self, which: str = "storage") -> MonitorDetailsDialog:
+        if self.monitor_dialog is None:
+            self.monitor_dialog = MonitorDetailsDialog(self.controller, self.rack, parent=self)
+        dlg = self.monitor_dialog
+        dlg.show_tab(which)
+        dlg.refresh(self.controller.state(), force=True)
+        dlg.show()
+        dlg.raise_()
+        return dlg
+
+    def failover_dialog(self) -> dialogs._FailoverDialog:
+        """The failover dialog for this rack's role (kept, so ticks and the chosen type
+        persist while the console lives)."""
+        p = self._profile(self.controller.state()) or {}
+        role = "primary" if p.get("role") == "primary" else "backup"
+        dlg = self.failover_dialogs.get(role)
+        if dlg is None:
+            cls = FailoverPrimaryDialog if role == "primary" else FailoverBackupDialog
+            dlg = cls(self.rack, self.apply, parent=self)
+            self.failover_dialogs[role] = dlg
+        dlg.refresh(self.controller.state())
+        return dlg
+
+    def open_failover_dialog(self) -> dialogs._FailoverDialog:
+        dlg = self.failover_dialog()
+        dlg.show()
+        dlg.raise_()
+        return dlg
+
+    # -- refresh from the state document --------------------------------------------------------
+
+    def _profile(self, s: State) -> State | None:
+        return (s.get("profiles") or {}).get(self.rack)
+
+    def _scenario_loaded(self) -> None:
+        for dlg in (self.create_dialog, self.enable_dialog, self.monitor_dialog,
+                    *self.failover_dialogs.values()):
+            if dlg is not None:
+                dlg.close()
+                dlg.deleteLater()
+        self.create_dialog = self.enable_dialog = self.monitor_dialog = None
+        self.failover_dialogs = {}
+        self.message.show_result(None)
+        self.validation_toggle.setChecked(False)
+
+    def _toggle_validation(self, on: bool) -> None:
+        self.validation_toggle.setArrowType(Qt.ArrowType.DownArrow if on
+                                            else Qt.ArrowType.RightArrow)
+        self.validation_list.setVisible(on and bool(self.validation_list.text()))
+
+    def refresh(self) -> None:
+        s = self.controller.state()
+        rack_doc = (s.get("racks") or {}).get(self.rack)
+        self.title.setText(self.rack)
+        if rack_doc is None:
+            self.lost_banner.setText(f"There is no rack {self.rack!r} in this scenario.")
+            self.lost_banner.show()
+            self.body.setEnabled(False)
+            return
+        down = rack_doc.get("status") != "up" or rack_doc.get("management_nodes_failed", 0) >= 2
+        if down:
+            why = ("the rack is lost" if rack_doc.get("status") != "up"
+                   else "both management nodes have failed")
+            self.lost_banner.setText(f"The console of {self.rack} does not answer: {why}.")
+        self.lost_banner.setVisible(down)
+        self.body.setEnabled(not down)
+
+        p = self._profile(s)
+        self._refresh_header(p)
+        self._refresh_validation(p)
+        self._refresh_sections(s, p)
+        for dlg in self.failover_dialogs.values():
+            if dlg.isVisible():
+                dlg.refresh(s)
+        if self.monitor_dialog is not None and self.monitor_dialog.isVisible():
+            self.monitor_dialog.refresh(s)
+
+    def _refresh_header(self, p: State | None) -> None:
+        if p is None:
+            self.icon.setText("")
+            self.icon.setStyleSheet("")
+            self.profile_name.setText("No disaster recovery profile")
+            self.state_label.setText("—")
+            self.role_label.setText("—")
+            self.peer_label.setText("—")
+        else:
+            defined = p["state"] == "defined"
+            color = MUTED_COLOR if defined else OK_COLOR
+            self.icon.setText(p.get("icon", "/"))
+            self.icon.setStyleSheet(
+                f"QLabel {{ color: white; background: {color}; border-radius: 15px;"
+                " font-weight: bold; font-size: 16px; }")
+            self.icon.setToolTip(p["state"].capitalize())
+            self.profile_name.setText(f"{self.rack}-dr")
+            self.state_label.setText(p["state"].capitalize())
+            role = p.get("role", "none")
+            self.role_label.setText("(none)" if role == "none" else role.capitalize())
+            self.peer_label.setText(f"{p.get('peer_address', '')}  ({p.get('peer', '')}, "
+                                    f"user {p.get('peer_user', '')})")
+        self.create_button.setVisible(p is None)
+        self.validate_button.setVisible(p is not None)
+        enabled = p is not None and p["state"] == "enabled"
+        self.validate_button.setEnabled(p is not None and not enabled)
+        self.validate_button.setToolTip(
+            "Validation is for profiles that are not enabled" if enabled
+            else "Check that the two racks can pair (R6)")
+
+    def _refresh_validation(self, p: State | None) -> None:
+        checks: dict[str, Any] = (p or {}).get("validation") or {}
+        key = tuple((n, c.get("ok"), c.get("detail")) for n, c in checks.items())
+        if key != getattr(self, "_validation_key", None):
+            self._validation_key = key
+            self.validation_list.setText(validation_html(checks))
+        failed = [n for n, c in checks.items() if not c.get("ok")]
+        if not checks:
+            self.validation_toggle.hide()
+            self.validation_list.hide()
+            return
+        self.validation_toggle.show()
+        text = (f"Validation: {len(checks) - len(failed)} of {len(checks)} checks passed"
+                if failed else f"Validation: all {len(checks)} checks passed")
+        self.validation_toggle.setText(text)
+        self.validation_toggle.setStyleSheet(f"color: {ERROR_COLOR if failed else OK_COLOR};")
+        self.validation_list.setVisible(self.validation_toggle.isChecked())
+
+    def _refresh_sections(self, s: State, p: State | None) -> None:
+        sections = (p or {}).get("sections") or {}
+        state = (p or {}).get("state")
+        role = (p or {}).get("role", "none")
+        enabled = state == "enabled"
+
+        # Enable: available on a profile that is not enabled (the engine says what is
+        # missing, e.g. validation or R7); unavailable without a profile.
+        self.enable_box.setEnabled(p is not None and not enabled)
+        if p is None:
+            self.enable_text.setText("Create a profile first.")
+            self.enable_box.setToolTip("Create and validate a profile first.")
+        elif enabled:
+            self.enable_text.setText(f"Disaster recovery is enabled in the {role} role.")
+            self.enable_box.setToolTip("")
+        else:
+            self.enable_text.setText("Enable disaster recovery in the Primary or Backup role."
+                                     if sections.get("enable") or state == "validated"
+                                     else "Validate the profile, then enable it.")
+            self.enable_box.setToolTip("")
+
+        for box in (self.monitor_box, self.failover_box):
+            box.setEnabled(enabled)
+            box.setToolTip("" if enabled else UNAVAILABLE_TIP)
+        if enabled:
+            self.mgmt_summary.setText(management_summary(s))
+            self.storage_summary.setText(storage_summary(s))
+        else:
+            self.mgmt_summary.setText("unavailable")
+            self.storage_summary.setText("unavailable")
+
+        if not enabled:
+            self.failover_text.setText("unavailable until disaster recovery is enabled")
+        elif role == "primary":
+            self.failover_text.setText("Planned failover starts here. View details lists the "
+                                       "manual actions.")
+        else:
+            dlg = self.failover_dialogs.get("backup")
+            chosen = dlg.failover_type() if dlg is not None else None
+            self.failover_text.setText(
+                f"Failover type: {chosen.capitalize()}" if chosen
+                else "Choose Planned or Unplanned in View details.")
+
+        taken_over = (state == "validated" and (p or {}).get("failover_type") is not None
+                      and not (s.get("racks", {}).get(self.rack, {})
+                               .get("replication_source", False)))
+        self.after_box.setVisible(taken_over)
+        if taken_over:
+            self.after_checklist.refresh(s)
+
+    def set_rack(self, rack: str) -> None:
+        """Show another rack (e.g. after a scenario with other rack names was loaded)."""
+        self._scenario_loaded()
+        self.rack = rack
+        self.after_checklist.items = after_items(rack)
+        self.refresh()

@@ -1,0 +1,168 @@
+"""The live plots (app/plots.py): they follow the twin's time series as the controller
+advances time, show the objectives, and draw the recovery stages of an outage."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+
+from app.controller import Controller
+from app.plots import STAGES, PlotsPanel, time_unit
+from twin import actions as A
+from twin.scenario import load_scenario_text
+
+OBJECTIVES = "objectives: {rpo: 1s, rto: 6h}\n"
+
+
+def make(start: str = "paired", extra: str = "") -> Controller:
+    return Controller(load_scenario_text(f"name: plots test\nstart: {start}\n{extra}"))
+
+
+def panel(qtbot, c: Controller) -> PlotsPanel:  # type: ignore[no-untyped-def]
+    w = PlotsPanel(c)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    return w
+
+
+def xdata(curve) -> np.ndarray:  # type: ignore[no-untyped-def]
+    x, _ = curve.getOriginalDataset()
+    return np.asarray([] if x is None else x)
+
+
+def ydata(curve) -> np.ndarray:  # type: ignore[no-untyped-def]
+    _, y = curve.getOriginalDataset()
+    return np.asarray([] if y is None else y)
+
+
+def test_curves_grow_as_time_advances(qtbot) -> None:  # type: ignore[no-untyped-def]
+    c = make()
+    w = panel(qtbot, c)
+    curves = (w.lag_curve, w.rpo_curve, w.throughput_curve, w.bandwidth_curve,
+              w.progress_curve, w.available_curve)
+    before = [len(xdata(k)) for k in curves]
+    c.advance(600)
+    after = [len(xdata(k)) for k in curves]
+    assert all(a > b for a, b in zip(after, before, strict=True)), (before, after)
+    t, lag = c.twin.series.get("lag_bytes")
+    assert len(xdata(w.lag_curve)) == len(t)
+    np.testing.assert_allclose(ydata(w.lag_curve), lag)
+    np.testing.assert_allclose(xdata(w.lag_curve), t / 60.0)  # minutes while short
+    np.testing.assert_allclose(ydata(w.progress_curve), 100.0)
+    bw = ydata(w.bandwidth_curve)
+    assert bw[-1] == pytest.approx(8000e6)  # 8000 Mb/s default FC link, in bit/s
+
+
+def test_curves_are_created_once_and_updated_only_when_the_series_moved(
+        qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    c = make()
+    w = panel(qtbot, c)
+    items = list(w.lag_plot.listDataItems())
+    calls: list[int] = []
+    original = w.lag_curve.setData
+    monkeypatch.setattr(w.lag_curve, "setData", lambda *a, **k: (calls.append(1), original(*a, **k)))
+    c.advance(100)
+    n = len(calls)
+    assert n >= 1
+    c.apply(A.Note("no sample taken"))  # a frame without a new sample
+    w.refresh()
+    assert len(calls) == n
+    assert list(w.lag_plot.listDataItems()) == items
+    for curve in (w.lag_curve, w.rpo_curve, w.progress_curve):
+        assert curve.opts["clipToView"] is True
+        assert curve.opts["autoDownsample"] is True
+        assert curve.opts["downsampleMethod"] == "peak"
+    assert w.lag_curve.curve.opts["skipFiniteCheck"] is True
+
+
+def test_objective_lines_are_shown_when_the_scenario_sets_them(qtbot) -> None:  # type: ignore[no-untyped-def]
+    c = make(extra=OBJECTIVES)
+    w = panel(qtbot, c)
+    assert w.rpo_line.isVisible() and w.rpo_line.value() == pytest.approx(1.0)
+    assert "RPO objective 1 s" in w.rpo_line.label.format
+    assert w.rpo_line in w.rpo_view.addedItems
+    assert w.rto_objective_s == pytest.approx(6 * 3600)
+
+    bare = panel(qtbot, make())
+    assert not bare.rpo_line.isVisible()
+    assert bare.rto_objective_s is None
+
+
+def test_time_axis_switches_from_minutes_to_hours(qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert time_unit(30 * 60) == (60.0, "min")
+    assert time_unit(5 * 3600) == (3600.0, "h")
+    c = make()
+    w = panel(qtbot, c)
+    c.advance(600)
+    assert "(min)" in w.lag_plot.getAxis("bottom").labelText
+    c.advance(3 * 3600)
+    assert "(h)" in w.lag_plot.getAxis("bottom").labelText
+    assert xdata(w.lag_curve)[-1] == pytest.approx(c.twin.now / 3600, abs=0.01)
+
+
+def test_an_initial_copy_shows_progress_and_gaps_for_an_infinite_rpo(qtbot) -> None:  # type: ignore[no-untyped-def]
+    c = make("unpaired")
+    w = panel(qtbot, c)
+    for rack, peer in (("raleigh", "dallas"), ("dallas", "raleigh")):
+        assert c.apply(A.CreateProfile(rack, peer)).ok
+        assert c.apply(A.Validate(rack)).ok
+    assert c.apply(A.Enable("dallas", "backup")).ok
+    assert c.apply(A.Enable("raleigh", "primary")).ok
+    c.advance(300)
+    progress = ydata(w.progress_curve)
+    assert 0 < progress[-1] < 100
+    assert np.isnan(ydata(w.rpo_curve)).any()  # no consistent copy yet: a gap, not a spike
+    assert w.rpo_curve.curve.opts["skipFiniteCheck"] is False
+    throughput = ydata(w.throughput_curve)
+    assert throughput[-1] > 0
+    c.advance(4 * 3600)
+    assert ydata(w.progress_curve)[-1] == pytest.approx(100.0)
+
+
+def test_the_recovery_timeline_during_an_unplanned_failover(qtbot) -> None:  # type: ignore[no-untyped-def]
+    c = make(extra=OBJECTIVES)
+    w = panel(qtbot, c)
+    c.advance(600)
+    assert len(w.stage_bars.opts["x0"]) == 0 and w.rto_hint.isVisible()
+    assert not w.rto_line.isVisible()
+    c.apply(A.LoseRack("raleigh"))
+    c.advance(900)
+    down = c.state()["outcome"]["service_down_at_s"]
+    assert down == pytest.approx(600, abs=1)
+    assert not w.rto_hint.isVisible()
+    unit = w._rto_unit[0]
+    assert unit == 3600.0  # the recovery plot spans the 6 h objective: hours
+    assert "(h)" in w.rto_plot.getAxis("bottom").labelText
+    assert "(min)" in w.lag_plot.getAxis("bottom").labelText
+    assert w.rto_line.isVisible()
+    assert w.rto_line.value() == pytest.approx((down + 6 * 3600) / unit)
+    assert w.stage_bars.opts["width"][0] == pytest.approx(900 / unit, rel=0.05)  # deciding
+    assert "service down for" in w.rto_cell.title.text
+    for a in (A.StartFailover("dallas", "unplanned"), A.AddComputeNodes("dallas"),
+              A.ConfigureTorSwitches("dallas"), A.StartWorkloads("dallas"),
+              A.AdvertiseRoutes("dallas")):
+        assert c.apply(a).ok, a
+    c.advance(4 * 3600)
+    out = c.state()["outcome"]
+    assert out["rto_s"] is not None
+    bd = out["rto_breakdown_s"]
+    widths = np.asarray(w.stage_bars.opts["width"]) * w._rto_unit[0]
+    np.testing.assert_allclose(widths, [bd[k] for k, _, _ in STAGES], atol=1.0)
+    assert sum(widths) == pytest.approx(out["rto_s"], abs=1.0)
+    assert "RTO" in w.rto_cell.title.text and "met" in w.rto_cell.title.text
+    avail = ydata(w.available_curve)
+    assert avail.min() < avail.max()  # the outage is a dip in the availability curve
+
+
+def test_a_new_scenario_resets_the_plots(qtbot) -> None:  # type: ignore[no-untyped-def]
+    c = make(extra=OBJECTIVES)
+    w = panel(qtbot, c)
+    c.advance(3600)
+    c.load(load_scenario_text("name: other\nstart: paired\n"))
+    assert len(xdata(w.lag_curve)) <= 1
+    assert not w.rpo_line.isVisible()

@@ -683,7 +683,7 @@ def _paths(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return out
 
 
-@FUZZ
+@settings(FUZZ, max_examples=100)
 @given(st.data())
 def test_fuzz_structural_mutations_of_the_example(data: st.DataObject) -> None:
     doc = yaml.safe_load(EXAMPLE)

@@ -128,6 +128,53 @@ def test_backlog_when_writes_briefly_exceed_bandwidth_then_drains() -> None:
     assert r.rpo_s == pytest.approx(r.one_way_delay_s, rel=1e-6)
 
 
+def test_per_volume_rpo_follows_the_write_order_through_a_backlog() -> None:
+    link = LinkConfig(bandwidth_mbps=800.0)  # 100 MB/s
+    r = synced(sizes=np.array([100.0, 100.0]) * GB, km=0.0, link=link,
+               rates=np.array([60.0, 60.0]) * MB)  # 120 MB/s: a backlog builds
+    r.set_write_rates(10.0, np.array([60.0, 0.0]) * MB)  # volume 1 stops writing
+    d = r.one_way_delay_s
+
+    def expected(t: float) -> tuple[float, np.ndarray, np.ndarray]:
+        u = t - d
+        sent = 1200 * MB + 60 * MB * (u - 10) - (200 * MB - 40 * MB * (u - 10))
+        tau = sent / (120 * MB) if sent <= 1200 * MB else 10 + (sent - 1200 * MB) / (60 * MB)
+        w = np.array([60 * MB * t, 60 * MB * min(t, 10.0)])
+        a = np.array([60 * MB * tau, 60 * MB * min(tau, 10.0)])
+        rpo = np.where(w - a > 0, t - tau, 0.0)
+        return tau, w - a, rpo
+
+    r.advance(11.0)  # the oldest unapplied write is before the rate change
+    tau, lag, rpo = expected(11.0)
+    assert tau < 10.0
+    assert r.rpo_s == pytest.approx(11.0 - tau, rel=1e-9)
+    assert np.allclose(r.lag_bytes_per_volume(), lag, rtol=1e-9)
+    assert np.allclose(r.rpo_s_per_volume(), rpo, rtol=1e-9)
+    r.advance(13.0)  # now after it: volume 1 has nothing unapplied
+    tau, lag, rpo = expected(13.0)
+    assert tau > 10.0
+    assert np.allclose(r.lag_bytes_per_volume(), lag, rtol=1e-9)
+    assert r.lag_bytes_per_volume()[1] == 0.0 and r.rpo_s_per_volume()[1] == 0.0
+    assert r.rpo_s_per_volume()[0] == pytest.approx(13.0 - tau, rel=1e-9)
+    # a stop now freezes exactly that
+    r.stop(13.0)
+    assert np.allclose(r.lag_bytes_per_volume(), lag, rtol=1e-9)
+    assert np.allclose(r.rpo_s_per_volume(), rpo, rtol=1e-9)
+
+
+def test_more_latency_never_takes_applied_writes_back() -> None:
+    r = synced(km=100.0, rates=np.array([10.0, 10.0, 10.0]) * MB)
+    r.advance(50.0)
+    applied = r.applied.copy()
+    r.set_link(50.0, extra_latency_ms=30.0)
+    assert np.all(r.applied >= applied)
+    r.advance(50.02)
+    assert np.all(r.applied >= applied)
+    r.advance(60.0)
+    assert r.rpo_s == pytest.approx(r.one_way_delay_s, rel=1e-6)
+    assert r.one_way_delay_s == pytest.approx(100 * 5e-6 + 4 * 25e-6 + 0.030)
+
+
 # -- link cut, resync (R19) -------------------------------------------------------------------
 
 

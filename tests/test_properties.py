@@ -60,7 +60,7 @@ def check_invariants(t) -> None:  # type: ignore[no-untyped-def]
                 and s["profiles"][name]["state"] == "enabled":
             assert not [w for w, d in s["workloads"].items() if d["rack"] == name
                         and d["status"] in ("running", "starting")], (name, s["workloads"])
-    for name, d in s["workloads"].items():
+    for d in s["workloads"].values():
         if d["reachable"]:
             assert d["status"] == "running"
     times = [e.t_s for e in t.events]

@@ -61,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     report = run_scenario(scenario)
     if args.json:
-        json.dump(report, sys.stdout, indent=1, sort_keys=False, default=str)
+        json.dump(report, sys.stdout, indent=1, default=str, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(summary(report))

@@ -24,7 +24,7 @@ def test_scenario_runs_and_its_checks_hold(path: Path) -> None:
     assert report["ok"], f"{path.name}: steps not as expected: {failed}; checks: " + str(
         [c for c in report["checks"] if not c["ok"]])
     assert report["steps"], "a scenario with no steps tests nothing"
-    json.dumps(report)  # the report is plain JSON
+    json.dumps(report, allow_nan=False)  # the report is strict JSON: no Infinity/NaN
 
 
 @pytest.mark.parametrize("path", SCENARIOS[:3], ids=lambda p: p.stem)

@@ -10,6 +10,7 @@ network = → clients reach the service again.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,8 +61,8 @@ class Outcome:
                 "network": end - m3}
 
     def to_dict(self, now: float) -> dict[str, Any]:
-        def r(x: float | None) -> float | None:
-            return None if x is None else round(x, 6)
+        def r(x: float | None) -> float | None:  # JSON has no infinity: null
+            return None if x is None or not math.isfinite(x) else round(x, 6)
 
         bd = self.breakdown(now)
         return {

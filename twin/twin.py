@@ -14,6 +14,7 @@ together and carries the faults an instructor injects.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,11 @@ from twin.workloads import Workloads
 from twin.writes import WriteModel
 
 MAX_EVENTS = 200_000  # the log keeps the newest; a day of a busy drill is a few thousand
+
+
+def _finite(x: float | None) -> float | None:
+    """JSON has no infinity: an RPO with no consistent copy yet is null (unbounded)."""
+    return None if x is None or not math.isfinite(x) else float(x)
 
 
 @dataclass
@@ -240,8 +246,10 @@ class Twin:
 
     def _sample(self) -> None:
         r = self.replication
+        rpo = r.rpo_s
         self.series.push(self.now, {
-            "lag_bytes": r.lag_bytes, "rpo_s": r.rpo_s, "throughput_bps": r.throughput_bps,
+            "lag_bytes": r.lag_bytes, "rpo_s": rpo if math.isfinite(rpo) else np.nan,
+            "throughput_bps": r.throughput_bps,
             "bandwidth_bps": r.bandwidth_bps, "progress": r.progress,
             "available": 1.0 if self._available else 0.0,
             "mgmt_lag_s": self.management.lag_s, "host_delay_s": r.host_delay_s,
@@ -630,8 +638,9 @@ class Twin:
             "replication": {
                 "state": r.state, "consistent": r.consistent,
                 "initial_copy_complete": r.initial_copy_complete,
-                "progress": r.progress, "eta_s": r.eta_s, "lag_bytes": r.lag_bytes,
-                "rpo_s": r.rpo_s, "errors": list(r.errors), "host_delay_s": r.host_delay_s,
+                "progress": r.progress, "eta_s": _finite(r.eta_s), "lag_bytes": r.lag_bytes,
+                "rpo_s": _finite(r.rpo_s), "errors": list(r.errors),
+                "host_delay_s": r.host_delay_s,
                 "throughput_bps": r.throughput_bps, "bandwidth_bps": r.bandwidth_bps,
                 "direction": [self.source, self.system.peer_of(self.source)],
                 "volumes": len(self.volume_names),

@@ -165,6 +165,7 @@ class DrConsole(QWidget):
         self.role_label = QLabel()
         self.peer_label = QLabel()
         self.peer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.peer_label.setWordWrap(True)
         grid.addWidget(self.icon, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.profile_name, 0, 1, 1, 3)
         for col, (name, w) in enumerate((("State", self.state_label), ("Role", self.role_label))):
@@ -174,7 +175,7 @@ class DrConsole(QWidget):
             grid.addWidget(w, 1, 2 + 2 * col)
         cap = QLabel("Peer")
         cap.setStyleSheet(f"color: {MUTED_COLOR};")
-        grid.addWidget(cap, 2, 1)
+        grid.addWidget(cap, 2, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.peer_label, 2, 2, 1, 3)
         grid.setColumnStretch(4, 1)
         self.create_button = QPushButton("Create profile…")
@@ -190,6 +191,15 @@ class DrConsole(QWidget):
 
         self.message = MessageLine()
         body.addWidget(self.message)
+
+        # R11 step 5, once this rack has taken over: the next thing to do, so near the top
+        self.after_box = _section("After the failover")
+        self.after_checklist = Checklist(after_items(self.rack), self.apply)
+        self.after_checklist.setToolTip("Bring the service up on this rack (R11 step 5)")
+        _plain(self.after_checklist)
+        QVBoxLayout(self.after_box).addWidget(self.after_checklist)
+        self.after_box.hide()
+        body.addWidget(self.after_box)
 
         # validation result (R6), one line per check
         self.validation_toggle = QToolButton()
@@ -220,48 +230,45 @@ class DrConsole(QWidget):
         el.addWidget(self.enable_button)
         body.addWidget(self.enable_box)
 
-        # Monitor (R9)
+        # Monitor (R9): a caption and View details on one line, the summary under it
         self.monitor_box = _section("Monitor")
         ml = QGridLayout(self.monitor_box)
-        ml.setColumnStretch(1, 1)
+        ml.setColumnStretch(0, 1)
+        ml.setVerticalSpacing(2)
         self.mgmt_summary = _plain(QLabel())
         self.storage_summary = _plain(QLabel())
         self.mgmt_details_button = _plain(QPushButton("View details"))
         self.storage_details_button = _plain(QPushButton("View details"))
         self.mgmt_details_button.clicked.connect(lambda: self.open_monitor_dialog("management"))
         self.storage_details_button.clicked.connect(lambda: self.open_monitor_dialog("storage"))
-        for row, (name, summary, button) in enumerate((
+        for i, (name, summary, button) in enumerate((
                 ("Management data", self.mgmt_summary, self.mgmt_details_button),
                 ("Storage", self.storage_summary, self.storage_details_button))):
             summary.setWordWrap(True)
             summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            cap = _plain(QLabel(name))
-            ml.addWidget(cap, row, 0)
-            ml.addWidget(summary, row, 1)
-            ml.addWidget(button, row, 2)
+            summary.setContentsMargins(0, 0, 0, 6)
+            ml.addWidget(_plain(QLabel(f"<b>{name}</b>")), 2 * i, 0)
+            ml.addWidget(button, 2 * i, 1)
+            ml.addWidget(summary, 2 * i + 1, 0, 1, 2)
         body.addWidget(self.monitor_box)
 
-        # Failover (R11, R12)
+        # Failover (R11, R12): the text, then the buttons under it
         self.failover_box = _section("Failover")
-        fl = QHBoxLayout(self.failover_box)
+        fl = QVBoxLayout(self.failover_box)
         self.failover_text = _plain(QLabel())
         self.failover_text.setWordWrap(True)
         self.failover_details_button = _plain(QPushButton("View details"))
         self.failover_details_button.clicked.connect(self.open_failover_dialog)
         self.start_failover_button = _plain(QPushButton("Start Failover"))
         self.start_failover_button.clicked.connect(self.start_failover)
-        fl.addWidget(self.failover_text, 1)
-        fl.addWidget(self.failover_details_button)
-        fl.addWidget(self.start_failover_button)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.failover_details_button)
+        row.addWidget(self.start_failover_button)
+        fl.addWidget(self.failover_text)
+        fl.addLayout(row)
         body.addWidget(self.failover_box)
 
-        # R11 step 5, once this rack has taken over
-        self.after_box = _section("After the failover")
-        self.after_checklist = Checklist(after_items(self.rack), self.apply)
-        _plain(self.after_checklist)
-        QVBoxLayout(self.after_box).addWidget(self.after_checklist)
-        self.after_box.hide()
-        body.addWidget(self.after_box)
         body.addStretch(1)
 
     # -- the one command path -----------------------------------------------------------------

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -282,9 +282,9 @@ class Checklist(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(2)
-        grid.setColumnStretch(0, 1)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(1)
+        grid.setColumnStretch(1, 1)
         for i, item in enumerate(self.items):
             box = QCheckBox()
             box.setObjectName(f"check-{item.key}")
@@ -292,12 +292,9 @@ class Checklist(QWidget):
             text = _ClickLabel(item.label, box)
             status = QLabel()
             status.setWordWrap(True)
-            row = QHBoxLayout()
-            row.setSpacing(6)
-            row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
-            row.addWidget(text, 1)
-            grid.addLayout(row, 2 * i, 0)
-            grid.addWidget(status, 2 * i + 1, 0)
+            grid.addWidget(box, 2 * i, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(text, 2 * i, 1)
+            grid.addWidget(status, 2 * i + 1, 1)
             self.boxes[item.key] = box
             self.labels[item.key] = text
             self.statuses[item.key] = status
@@ -306,7 +303,7 @@ class Checklist(QWidget):
                 btn.setObjectName(f"do-{item.key}")
                 btn.setToolTip(f"Perform this now on the twin ({item.key})")
                 btn.clicked.connect(lambda _=False, it=item: self.do(it.key))
-                grid.addWidget(btn, 2 * i, 1, 2, 1, Qt.AlignmentFlag.AlignVCenter)
+                grid.addWidget(btn, 2 * i, 2, 2, 1, Qt.AlignmentFlag.AlignVCenter)
                 self.buttons[item.key] = btn
 
     def do(self, key: str) -> Result:
@@ -325,7 +322,7 @@ class Checklist(QWidget):
             status = self.statuses[item.key]
             status.setText(("done — " if done else "") + text)
             color = OK_COLOR if done else (BUSY_COLOR if busy else MUTED_COLOR)
-            status.setStyleSheet(f"color: {color}; margin-left: 24px; margin-bottom: 6px;")
+            status.setStyleSheet(f"color: {color}; margin-bottom: 6px;")
             btn = self.buttons.get(item.key)
             if btn is not None:
                 btn.setEnabled(not done and not busy)
@@ -472,6 +469,19 @@ class _FailoverDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.setMinimumWidth(640)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        """Height for the wrapped texts at the current width: no stretched gaps."""
+        w = max(self.width(), self.minimumWidth())
+        h = self.heightForWidth(w)
+        if h > 0:
+            self.resize(w, h)
+        else:
+            self.adjustSize()
+
     def _button_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.addStretch(1)
@@ -481,7 +491,7 @@ class _FailoverDialog(QDialog):
 
     def _show(self, res: Result) -> None:
         self.message.show_result(res)
-        self.adjustSize()
+        self.fit()
 
     def failover_type(self) -> str | None:
         return None
@@ -606,11 +616,12 @@ class FailoverBackupDialog(_FailoverDialog):
         self._enabled_backup = p.get("state") == "enabled" and p.get("role") == "backup"
         failed_over = (p.get("state") == "validated" and p.get("failover_type") is not None
                        and not _rack_doc(state, self.rack).get("replication_source", False))
+        if failed_over != self.after_box.isVisibleTo(self):
+            self.after_box.setVisible(failed_over)
+            if self.isVisible():
+                self.fit()
         if failed_over:
-            self.after_box.show()
             self.after_checklist.refresh(state)
-        else:
-            self.after_box.hide()
         self._update_start()
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QStackedLayout, QTabWidget, QWidget
 
 from app.dialogs import fmt_duration
 
@@ -75,7 +76,8 @@ def _style_plot(p: pg.PlotItem) -> None:
 
 
 def _fix_axes(p: pg.PlotItem, width: int = 76) -> None:
-    """Same axis widths on every time plot, so linked time axes line up on screen."""
+    """Same axis widths on the two time plots one above the other, so their time axes
+    line up on screen (each auto-ranges on the same time samples)."""
     p.getAxis("left").setWidth(width)
     if not p.getAxis("right").isVisible():
         p.showAxis("right")
@@ -112,20 +114,30 @@ def live_breakdown(outcome: Any, now: float) -> tuple[dict[str, float], str | No
     return out, "network"
 
 
-class _Cell:
-    """One grid cell: a title, a legend in one row under it (never over the data), and
-    the plot."""
+def _show_line(line: pg.InfiniteLine, value: float) -> None:
+    """Place and show a line; its label only formats itself while visible."""
+    line.setValue(value)
+    line.show()
+    line.label.valueChanged()
 
-    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str) -> None:
-        self.box = layout.addLayout(row=row, col=col)
-        self.box.setContentsMargins(0, 0, 0, 0)
-        self.box.setSpacing(0)
-        self.title = self.box.addLabel(title, row=0, col=0, size=TITLE_SIZE, color=FG,
-                                       bold=True)
+
+class _Cell:
+    """One plot with its title and a legend in one row under the title (never over the
+    data), in a graphics view of its own so the panel can show it in a grid or a tab."""
+
+    def __init__(self, title: str, tab: str) -> None:
+        self.tab = tab
+        self.widget = pg.GraphicsLayoutWidget()
+        self.widget.setBackground("w")
+        self.widget.setMinimumSize(240, 150)
+        box = self.widget.ci
+        box.setContentsMargins(4, 4, 4, 4)
+        box.setSpacing(0)
+        self.title = box.addLabel(title, row=0, col=0, size=TITLE_SIZE, color=FG, bold=True)
         self.legend = pg.LegendItem(offset=None, colCount=3, labelTextColor=FG,
                                     labelTextSize="10pt", horSpacing=24)
-        self.box.addItem(self.legend, row=1, col=0)
-        self.plot = self.box.addPlot(row=2, col=0)
+        box.addItem(self.legend, row=1, col=0)
+        self.plot = box.addPlot(row=2, col=0)
         _style_plot(self.plot)
 
     def set_title(self, text: str) -> None:
@@ -134,7 +146,12 @@ class _Cell:
 
 class PlotsPanel(QWidget):
     """Replication lag / RPO, throughput vs bandwidth, copy progress and the RTO timeline,
-    in a 2×2 grid, updated from ``controller.twin.series`` on ``controller.frame``."""
+    updated from ``controller.twin.series`` on ``controller.frame``. A 2×2 grid when the
+    panel has room for it, else one tab per plot (a short dock at the bottom of the main
+    window): a cramped grid is unreadable on a projector."""
+
+    GRID_MIN_W = 2 * 440
+    GRID_MIN_H = 2 * 260
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,29 +160,58 @@ class PlotsPanel(QWidget):
         self._unit: tuple[float, str] = (0.0, "")
         self._rto_unit: tuple[float, str] = (0.0, "")
         self._rto_key: Any = None
-        self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground("w")
-        self.view.ci.setContentsMargins(6, 6, 6, 6)
-        self.view.ci.setSpacing(28)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.view)
+        self.rto_objective_s: float | None = None
         self._build_lag()
         self._build_throughput()
         self._build_progress()
         self._build_rto()
-        for p in (self.lag_plot, self.progress_plot):  # one above the other
+        self.cells = (self.lag_cell, self.throughput_cell, self.progress_cell, self.rto_cell)
+        for p in (self.lag_plot, self.progress_plot):  # one above the other in the grid
             _fix_axes(p)
-        for p in (self.throughput_plot, self.progress_plot):
-            p.setXLink(self.lag_plot)
+        self.grid = QWidget()
+        self.grid_layout = QGridLayout(self.grid)
+        self.grid_layout.setContentsMargins(0, 0, 0, 0)
+        self.grid_layout.setSpacing(2)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.tabs)
+        self.mode = ""
+        self.set_mode("grid")
         controller.frame.connect(self.refresh)
         controller.scenarioLoaded.connect(self._scenario_loaded)
         self._scenario_loaded()
 
+    def set_mode(self, mode: str) -> None:
+        """``grid`` (2×2) or ``tabs`` (one plot per tab); the plots move, never rebuilt."""
+        if mode == self.mode:
+            return
+        current = self.tabs.currentIndex()
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        for i, cell in enumerate(self.cells):
+            if mode == "grid":
+                self.grid_layout.addWidget(cell.widget, i // 2, i % 2)
+            else:
+                self.grid_layout.removeWidget(cell.widget)
+                self.tabs.addTab(cell.widget, cell.tab)
+            cell.widget.show()
+        if mode == "tabs":
+            self.tabs.setCurrentIndex(max(0, current))
+        self.stack.setCurrentWidget(self.grid if mode == "grid" else self.tabs)
+        self.mode = mode
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        size = event.size()
+        roomy = size.width() >= self.GRID_MIN_W and size.height() >= self.GRID_MIN_H
+        self.set_mode("grid" if roomy else "tabs")
+        super().resizeEvent(event)
+
     # -- construction ----------------------------------------------------------------------
 
     def _build_lag(self) -> None:
-        self.lag_cell = _Cell(self.view.ci, 0, 0, "Replication lag and RPO exposure")
+        self.lag_cell = _Cell("Replication lag and RPO exposure", "Lag and RPO")
         p = self.lag_plot = self.lag_cell.plot
         p.setLabel("left", "Lag", units="B", **LABEL_STYLE)
         self.lag_curve = p.plot(pen=pg.mkPen(BLUE, width=2))
@@ -198,8 +244,8 @@ class PlotsPanel(QWidget):
         p.vb.sigResized.connect(sync)
 
     def _build_throughput(self) -> None:
-        self.throughput_cell = _Cell(self.view.ci, 0, 1,
-                                     "Replication throughput and link bandwidth")
+        self.throughput_cell = _Cell("Replication throughput and link bandwidth",
+                                     "Throughput")
         p = self.throughput_plot = self.throughput_cell.plot
         p.setLabel("left", "Rate", units="b/s", **LABEL_STYLE)
         self.bandwidth_curve = p.plot(pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine))
@@ -208,7 +254,7 @@ class PlotsPanel(QWidget):
         self.throughput_cell.legend.addItem(self.bandwidth_curve, "FC link bandwidth")
 
     def _build_progress(self) -> None:
-        self.progress_cell = _Cell(self.view.ci, 1, 0, "Initial copy and resync progress")
+        self.progress_cell = _Cell("Initial copy and resync progress", "Copy progress")
         p = self.progress_plot = self.progress_cell.plot
         p.setLabel("left", "Progress", units="%", **LABEL_STYLE)
         p.getAxis("left").enableAutoSIPrefix(False)
@@ -219,7 +265,7 @@ class PlotsPanel(QWidget):
         self.progress_cell.legend.hide()
 
     def _build_rto(self) -> None:
-        self.rto_cell = _Cell(self.view.ci, 1, 1, "Recovery (RTO)")
+        self.rto_cell = _Cell("Recovery (RTO)", "Recovery (RTO)")
         p = self.rto_plot = self.rto_cell.plot
         p.showGrid(x=True, y=False, alpha=GRID_ALPHA)
         rows = [(0.5 + i, label) for i, (_, label, _) in enumerate(reversed(STAGES))]
@@ -268,12 +314,12 @@ class PlotsPanel(QWidget):
         rpo, rto = obj.get("rpo_s"), obj.get("rto_s")
         self.rpo_line.setVisible(rpo is not None)
         if rpo is not None:
-            self.rpo_line.setValue(rpo)
-            self.rpo_line.label.setFormat(f"RPO objective {fmt_duration(rpo)}")
+            self.rpo_line.label.format = f"RPO objective {fmt_duration(rpo)}"
+            _show_line(self.rpo_line, rpo)
         self.rto_line.setVisible(False)
-        self.rto_objective_s: float | None = rto
+        self.rto_objective_s = rto
         if rto is not None:
-            self.rto_line.label.setFormat(f"RTO objective {fmt_duration(rto)}")
+            self.rto_line.label.format = f"RTO objective {fmt_duration(rto)}"
         self.refresh()
 
     def refresh(self) -> None:
@@ -362,12 +408,10 @@ class PlotsPanel(QWidget):
             start += d
         self.stage_bars.setOpts(x0=x0s, width=widths, y0=y0s, height=[0.6] * len(STAGES),
                                 brushes=brushes, pens=[pg.mkPen(None)] * len(STAGES))
-        self.down_line.setValue(down / scale)
-        self.down_line.show()
+        _show_line(self.down_line, down / scale)
         obj = self.rto_objective_s
         if obj is not None:
-            self.rto_line.setValue((down + obj) / scale)
-            self.rto_line.show()
+            _show_line(self.rto_line, (down + obj) / scale)
         end = restored if restored is not None else now
         right = max(end, down + (obj or 0.0))
         pad = max((right - down) * 0.08, 60.0)

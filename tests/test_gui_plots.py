@@ -84,7 +84,7 @@ def test_objective_lines_are_shown_when_the_scenario_sets_them(qtbot) -> None:  
     c = make(extra=OBJECTIVES)
     w = panel(qtbot, c)
     assert w.rpo_line.isVisible() and w.rpo_line.value() == pytest.approx(1.0)
-    assert "RPO objective 1 s" in w.rpo_line.label.format
+    assert w.rpo_line.label.toPlainText() == "RPO objective 1 s"
     assert w.rpo_line in w.rpo_view.addedItems
     assert w.rto_objective_s == pytest.approx(6 * 3600)
 
@@ -141,6 +141,7 @@ def test_the_recovery_timeline_during_an_unplanned_failover(qtbot) -> None:  # t
     assert "(min)" in w.lag_plot.getAxis("bottom").labelText
     assert w.rto_line.isVisible()
     assert w.rto_line.value() == pytest.approx((down + 6 * 3600) / unit)
+    assert w.rto_line.label.toPlainText() == "RTO objective 6 h"
     assert w.stage_bars.opts["width"][0] == pytest.approx(900 / unit, rel=0.05)  # deciding
     assert "service down for" in w.rto_cell.title.text
     for a in (A.StartFailover("dallas", "unplanned"), A.AddComputeNodes("dallas"),
@@ -166,3 +167,22 @@ def test_a_new_scenario_resets_the_plots(qtbot) -> None:  # type: ignore[no-unty
     c.load(load_scenario_text("name: other\nstart: paired\n"))
     assert len(xdata(w.lag_curve)) <= 1
     assert not w.rpo_line.isVisible()
+
+
+def test_a_grid_when_there_is_room_tabs_when_the_panel_is_short(qtbot) -> None:  # type: ignore[no-untyped-def]
+    c = make(extra=OBJECTIVES)
+    w = panel(qtbot, c)
+    qtbot.waitUntil(lambda: w.mode == "grid")
+    assert all(cell.widget.isVisible() for cell in w.cells)
+    w.resize(900, 300)
+    qtbot.waitUntil(lambda: w.mode == "tabs")
+    assert w.tabs.count() == 4
+    assert [w.tabs.tabText(i) for i in range(4)] == [
+        "Lag and RPO", "Throughput", "Copy progress", "Recovery (RTO)"]
+    w.tabs.setCurrentIndex(3)
+    curve = w.available_curve
+    c.advance(600)
+    assert len(xdata(curve)) > 1  # the same curves, still updated
+    w.resize(1200, 800)
+    qtbot.waitUntil(lambda: w.mode == "grid")
+    assert w.available_curve is curve and all(cell.widget.isVisible() for cell in w.cells)

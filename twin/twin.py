@@ -496,7 +496,9 @@ class Twin:
             return refused(f"The {a.link.upper()} link is up and not degraded.")
         self.links[a.link] = LinkState()
         self._set_link(a.link)
-        extra = " Resume replication to resynchronise." if a.link == "fc" else ""
+        extra = (" Resume replication to resynchronise." if a.link == "fc" and
+                 self.replication.state in ("consistent_stopped", "inconsistent_stopped")
+                 else "")
         return accepted(f"{a.link.upper()} link restored.{extra}")
 
     def _degrade_link(self, a: A.DegradeLink) -> Result:

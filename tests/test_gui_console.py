@@ -237,6 +237,12 @@ def test_enable_backup_then_primary_sets_the_roles(qtbot) -> None:  # type: igno
     c.advance(60)
     assert "inconsistent_copying" in r.storage_summary.text()
     assert "ETA" in r.storage_summary.text()
+    assert "RPO unbounded (no consistent copy)" in r.storage_summary.text()
+    click(qtbot, r.storage_details_button)
+    dlg = r.monitor_dialog
+    assert dlg is not None
+    rpos = {dlg.model.index(i, 4).data() for i in range(dlg.model.rowCount())}
+    assert rpos == {"∞"}
 
 
 def test_enabling_the_primary_first_shows_the_r7_refusal_until_the_next_action(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -314,6 +320,10 @@ def test_monitor_details_follow_a_link_cut(qtbot) -> None:  # type: ignore[no-un
     assert "consistent_synchronized" not in con.storage_summary.text()
     states = {dlg.model.index(i, 1).data() for i in range(dlg.model.rowCount())}
     assert "consistent_synchronized" not in states
+    dlg.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # Lag, by value not by text
+    lags = [dlg.proxy.index(i, 3).data(Qt.ItemDataRole.UserRole)
+            for i in range(dlg.proxy.rowCount())]
+    assert lags == sorted(lags, reverse=True) and lags[0] > 0
 
 
 # -- R11 failover dialogs ------------------------------------------------------------------------

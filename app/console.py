@@ -82,7 +82,23 @@ def validation_html(checks: dict[str, Any]) -> str:
     return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
 
 
+def _link_button(text: str) -> QPushButton:
+    """"View details" is a link on the real console's profile page: compact, unmistakable."""
+    b = QPushButton(text)
+    b.setObjectName("link")
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    b.setFlat(True)
+    b.setStyleSheet(
+        "QPushButton#link { color: #0f62fe; text-decoration: underline; border: none;"
+        " background: transparent; padding: 2px 4px; font-weight: normal; }"
+        " QPushButton#link:disabled { color: #a8a8a8; }"
+        " QPushButton#link:hover { color: #0043ce; }")
+    return b
+
+
 def _section(title: str) -> QGroupBox:
+    """A section of the profile page (Enable, Monitor, Failover), with tight margins so the
+    console fits a narrow dock."""
     box = QGroupBox(title)
     f = box.font()
     f.setBold(True)
@@ -128,10 +144,10 @@ class DrConsole(QWidget):
         self.title.setFont(tf)
         self.subtitle = QLabel("Disaster recovery profile")
         self.subtitle.setStyleSheet(f"color: {MUTED_COLOR};")
+        self.subtitle.setWordWrap(True)
         head = QHBoxLayout()
         head.addWidget(self.title)
-        head.addWidget(self.subtitle, 0, Qt.AlignmentFlag.AlignBottom)
-        head.addStretch(1)
+        head.addWidget(self.subtitle, 1, Qt.AlignmentFlag.AlignBottom)
         outer.addLayout(head)
 
         self.lost_banner = QLabel()
@@ -164,20 +180,16 @@ class DrConsole(QWidget):
         self.state_label = QLabel()
         self.role_label = QLabel()
         self.peer_label = QLabel()
-        self.peer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.peer_label.setWordWrap(True)
         grid.addWidget(self.icon, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.profile_name, 0, 1, 1, 3)
-        for col, (name, w) in enumerate((("State", self.state_label), ("Role", self.role_label))):
+        grid.addWidget(self.profile_name, 0, 1, 1, 2)
+        for row, (name, w) in enumerate((("State", self.state_label), ("Role", self.role_label),
+                                          ("Peer", self.peer_label)), start=1):
             cap = QLabel(name)
             cap.setStyleSheet(f"color: {MUTED_COLOR};")
-            grid.addWidget(cap, 1, 1 + 2 * col)
-            grid.addWidget(w, 1, 2 + 2 * col)
-        cap = QLabel("Peer")
-        cap.setStyleSheet(f"color: {MUTED_COLOR};")
-        grid.addWidget(cap, 2, 1, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.peer_label, 2, 2, 1, 3)
-        grid.setColumnStretch(4, 1)
+            grid.addWidget(cap, row, 1, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(w, row, 2)
+        grid.setColumnStretch(2, 1)
         self.create_button = QPushButton("Create profile…")
         self.create_button.clicked.connect(self.open_create_dialog)
         self.validate_button = QPushButton("Validate")
@@ -186,7 +198,7 @@ class DrConsole(QWidget):
         buttons.addWidget(self.create_button)
         buttons.addWidget(self.validate_button)
         buttons.addStretch(1)
-        grid.addLayout(buttons, 3, 1, 1, 4)
+        grid.addLayout(buttons, 4, 1, 1, 2)
         body.addWidget(card)
 
         self.message = MessageLine()
@@ -222,6 +234,7 @@ class DrConsole(QWidget):
         # Enable
         self.enable_box = _section("Enable")
         el = QHBoxLayout(self.enable_box)
+        el.setContentsMargins(8, 6, 8, 8)
         self.enable_text = _plain(QLabel())
         self.enable_text.setWordWrap(True)
         self.enable_button = _plain(QPushButton("Enable…"))
@@ -233,12 +246,13 @@ class DrConsole(QWidget):
         # Monitor (R9): a caption and View details on one line, the summary under it
         self.monitor_box = _section("Monitor")
         ml = QGridLayout(self.monitor_box)
+        ml.setContentsMargins(8, 6, 8, 8)
         ml.setColumnStretch(0, 1)
         ml.setVerticalSpacing(2)
         self.mgmt_summary = _plain(QLabel())
         self.storage_summary = _plain(QLabel())
-        self.mgmt_details_button = _plain(QPushButton("View details"))
-        self.storage_details_button = _plain(QPushButton("View details"))
+        self.mgmt_details_button = _plain(_link_button("View details"))
+        self.storage_details_button = _plain(_link_button("View details"))
         self.mgmt_details_button.clicked.connect(lambda: self.open_monitor_dialog("management"))
         self.storage_details_button.clicked.connect(lambda: self.open_monitor_dialog("storage"))
         for i, (name, summary, button) in enumerate((
@@ -255,9 +269,10 @@ class DrConsole(QWidget):
         # Failover (R11, R12): the text, then the buttons under it
         self.failover_box = _section("Failover")
         fl = QVBoxLayout(self.failover_box)
+        fl.setContentsMargins(8, 6, 8, 8)
         self.failover_text = _plain(QLabel())
         self.failover_text.setWordWrap(True)
-        self.failover_details_button = _plain(QPushButton("View details"))
+        self.failover_details_button = _plain(_link_button("View details"))
         self.failover_details_button.clicked.connect(self.open_failover_dialog)
         self.start_failover_button = _plain(QPushButton("Start Failover"))
         self.start_failover_button.clicked.connect(self.start_failover)
@@ -412,8 +427,10 @@ class DrConsole(QWidget):
             self.state_label.setText(p["state"].capitalize())
             role = p.get("role", "none")
             self.role_label.setText("(none)" if role == "none" else role.capitalize())
-            self.peer_label.setText(f"{p.get('peer_address', '')}  ({p.get('peer', '')}, "
-                                    f"user {p.get('peer_user', '')})")
+            address = html.escape(p.get("peer_address", "")).replace("-", "\u2011")  # no break
+            self.peer_label.setText(f"{address}<br><span style='color:"
+                                    f"{MUTED_COLOR}'>{p.get('peer', '')}, user "
+                                    f"{html.escape(p.get('peer_user', ''))}</span>")
         self.create_button.setVisible(p is None)
         self.validate_button.setVisible(p is not None)
         enabled = p is not None and p["state"] == "enabled"
@@ -434,8 +451,7 @@ class DrConsole(QWidget):
             self.validation_list.hide()
             return
         self.validation_toggle.show()
-        text = (f"Validation: {len(checks) - len(failed)} of {len(checks)} checks passed"
-                if failed else f"Validation: all {len(checks)} checks passed")
+        text = f"Validation: {len(checks) - len(failed)}/{len(checks)} checks passed"
         self.validation_toggle.setText(text)
         self.validation_toggle.setStyleSheet(f"color: {ERROR_COLOR if failed else OK_COLOR};")
         self.validation_list.setVisible(self.validation_toggle.isChecked())

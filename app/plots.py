@@ -134,8 +134,8 @@ class _Cell:
         box.setContentsMargins(4, 4, 4, 4)
         box.setSpacing(0)
         self.title = box.addLabel(title, row=0, col=0, size=TITLE_SIZE, color=FG, bold=True)
-        self.legend = pg.LegendItem(offset=None, colCount=3, labelTextColor=FG,
-                                    labelTextSize="10pt", horSpacing=24)
+        self.legend = pg.LegendItem(offset=None, colCount=2, labelTextColor=FG,
+                                    labelTextSize="10pt", horSpacing=16)
         box.addItem(self.legend, row=1, col=0)
         self.plot = box.addPlot(row=2, col=0)
         _style_plot(self.plot)
@@ -215,7 +215,7 @@ class PlotsPanel(QWidget):
         p = self.lag_plot = self.lag_cell.plot
         p.setLabel("left", "Lag", units="B", **LABEL_STYLE)
         self.lag_curve = p.plot(pen=pg.mkPen(BLUE, width=2))
-        self.lag_cell.legend.addItem(self.lag_curve, "Lag: written, not yet on the backup")
+        self.lag_cell.legend.addItem(self.lag_curve, "Lag (left)")
         # RPO on a second y axis, on the right
         self.rpo_view = pg.ViewBox()
         p.showAxis("right")
@@ -229,7 +229,7 @@ class PlotsPanel(QWidget):
         self.rpo_curve.setClipToView(True)
         self.rpo_curve.setDownsampling(auto=True, method="peak")
         self.rpo_view.addItem(self.rpo_curve)
-        self.lag_cell.legend.addItem(self.rpo_curve, "RPO exposure (right axis)")
+        self.lag_cell.legend.addItem(self.rpo_curve, "RPO exposure (right)")
         self.rpo_line = pg.InfiniteLine(
             angle=0, movable=False, pen=pg.mkPen(RED, width=2, style=Qt.PenStyle.DashLine),
             label="RPO objective", labelOpts={"position": 0.02, "color": RED,
@@ -250,7 +250,7 @@ class PlotsPanel(QWidget):
         p.setLabel("left", "Rate", units="b/s", **LABEL_STYLE)
         self.bandwidth_curve = p.plot(pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine))
         self.throughput_curve = p.plot(pen=pg.mkPen(BLUE, width=2))
-        self.throughput_cell.legend.addItem(self.throughput_curve, "Replication throughput")
+        self.throughput_cell.legend.addItem(self.throughput_curve, "Throughput")
         self.throughput_cell.legend.addItem(self.bandwidth_curve, "FC link bandwidth")
 
     def _build_progress(self) -> None:

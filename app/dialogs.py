@@ -458,6 +458,7 @@ class _FailoverDialog(QDialog):
     """Shared by the primary's and the backup's failover dialogs."""
 
     started = Signal(object)  # the Result of Start Failover
+    checklist: Checklist  # the manual actions before Start Failover
 
     def __init__(self, rack: str, apply: ApplyFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)

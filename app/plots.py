@@ -174,11 +174,12 @@ class PlotsPanel(QWidget):
         self.grid_layout.setSpacing(2)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.setUsesScrollButtons(True)  # the tab bar never widens a narrow dock
         self.stack = QStackedLayout(self)
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.tabs)
         self.mode = ""
-        self.set_mode("grid")
+        self.set_mode("tabs")  # the smaller minimum size until a resize shows there is room
         controller.frame.connect(self.refresh)
         controller.scenarioLoaded.connect(self._scenario_loaded)
         self._scenario_loaded()
@@ -402,7 +403,7 @@ class PlotsPanel(QWidget):
             y0s.append(row + 0.2)
             brushes.append(pg.mkBrush(color))
             text = self.stage_labels[k]
-            busy = "…" if k == current else ""
+            busy = " so far" if k == current else ""
             text.setText(f" {label} {fmt_duration(d)}{busy}" if d > 0 or busy else "")
             text.setPos((start + d) / scale, row + 0.5)
             start += d
@@ -420,9 +421,9 @@ class PlotsPanel(QWidget):
             verdict = ""
             if obj is not None:
                 verdict = " — met" if rto_s <= obj else " — missed"
-            title = f"Recovery: RTO {fmt_duration(rto_s)}{verdict}"
+            title = f"RTO {fmt_duration(rto_s)}{verdict}"
         else:
-            title = f"Recovery: service down for {fmt_duration(now - down)}"
+            title = f"Service down for {fmt_duration(now - down)}"
         if obj is not None:
-            title += f" (objective {fmt_duration(obj)})"
+            title += f" · objective {fmt_duration(obj)}"
         self.rto_cell.set_title(title)

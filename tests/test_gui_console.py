@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from app import dialogs
 from app.console import CHECK_LABELS, DrConsole
@@ -38,14 +39,14 @@ def make(start: str = "unpaired", extra: str = "") -> Controller:
     return Controller(load_scenario_text(f"name: gui test\nstart: {start}\n{extra}"))
 
 
-def console(qtbot, c: Controller, rack: str) -> DrConsole:  # type: ignore[no-untyped-def]
+def console(qtbot: QtBot, c: Controller, rack: str) -> DrConsole:
     w = DrConsole(c, rack)
     qtbot.addWidget(w)
     w.show()
     return w
 
 
-def click(qtbot, button: QAbstractButton) -> None:  # type: ignore[no-untyped-def]
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
     assert button.isVisible() and button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
@@ -65,7 +66,7 @@ def texts(w: QWidget) -> list[str]:
     return out
 
 
-def create_from_dialog(qtbot, con: DrConsole, password: str) -> CreateProfileDialog:  # type: ignore[no-untyped-def]
+def create_from_dialog(qtbot: QtBot, con: DrConsole, password: str) -> CreateProfileDialog:
     click(qtbot, con.create_button)
     dlg = con.create_dialog
     assert isinstance(dlg, CreateProfileDialog)
@@ -76,7 +77,7 @@ def create_from_dialog(qtbot, con: DrConsole, password: str) -> CreateProfileDia
     return dlg
 
 
-def enable_from_dialog(qtbot, con: DrConsole, role: str) -> EnableDialog:  # type: ignore[no-untyped-def]
+def enable_from_dialog(qtbot: QtBot, con: DrConsole, role: str) -> EnableDialog:
     click(qtbot, con.enable_button)
     dlg = con.enable_dialog
     assert isinstance(dlg, EnableDialog)
@@ -86,7 +87,7 @@ def enable_from_dialog(qtbot, con: DrConsole, role: str) -> EnableDialog:  # typ
     return dlg
 
 
-def set_up_pair(qtbot, c: Controller) -> tuple[DrConsole, DrConsole]:  # type: ignore[no-untyped-def]
+def set_up_pair(qtbot: QtBot, c: Controller) -> tuple[DrConsole, DrConsole]:
     """Create, validate and enable both racks from their consoles (backup first)."""
     r, d = console(qtbot, c, "raleigh"), console(qtbot, c, "dallas")
     for con in (r, d):
@@ -113,7 +114,7 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 # -- R4 create profile -------------------------------------------------------------------------
 
 
-def test_create_profile_with_the_right_password_defines_the_profile(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_create_profile_with_the_right_password_defines_the_profile(qtbot: QtBot) -> None:
     c = make()
     con = console(qtbot, c, "raleigh")
     assert con.create_button.isVisible() and not con.validate_button.isVisible()
@@ -132,7 +133,7 @@ def test_create_profile_with_the_right_password_defines_the_profile(qtbot) -> No
 
 
 def test_create_profile_with_a_wrong_password_is_refused_and_the_password_goes_nowhere(
-        qtbot) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot) -> None:
     c = make()
     con = console(qtbot, c, "raleigh")
     dlg = create_from_dialog(qtbot, con, WRONG)
@@ -149,7 +150,7 @@ def test_create_profile_with_a_wrong_password_is_refused_and_the_password_goes_n
     assert not any(WRONG in t for t in texts(con) + texts(dlg))
 
 
-def test_create_dialog_cancel_clears_the_password_and_changes_nothing(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_create_dialog_cancel_clears_the_password_and_changes_nothing(qtbot: QtBot) -> None:
     c = make()
     con = console(qtbot, c, "raleigh")
     click(qtbot, con.create_button)
@@ -166,7 +167,7 @@ def test_create_dialog_cancel_clears_the_password_and_changes_nothing(qtbot) -> 
 # -- R5/R6 validate ----------------------------------------------------------------------------
 
 
-def test_validate_turns_the_icon_into_a_check_and_lists_every_check(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_validate_turns_the_icon_into_a_check_and_lists_every_check(qtbot: QtBot) -> None:
     c = make()
     con = console(qtbot, c, "raleigh")
     create_from_dialog(qtbot, con, PASSWORD)
@@ -184,7 +185,7 @@ def test_validate_turns_the_icon_into_a_check_and_lists_every_check(qtbot) -> No
     assert "10/10 checks passed" in con.validation_toggle.text()
 
 
-def test_validation_failure_names_the_failed_check(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_validation_failure_names_the_failed_check(qtbot: QtBot) -> None:
     c = make(extra=FIXPACK_MISMATCH)
     con = console(qtbot, c, "raleigh")
     create_from_dialog(qtbot, con, PASSWORD)
@@ -201,7 +202,7 @@ def test_validation_failure_names_the_failed_check(qtbot) -> None:  # type: igno
 # -- R5/R7 enable --------------------------------------------------------------------------------
 
 
-def test_monitor_and_failover_are_unavailable_until_enabled(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_monitor_and_failover_are_unavailable_until_enabled(qtbot: QtBot) -> None:
     c = make()
     r, d = console(qtbot, c, "raleigh"), console(qtbot, c, "dallas")
     for con in (r, d):
@@ -224,7 +225,7 @@ def test_monitor_and_failover_are_unavailable_until_enabled(qtbot) -> None:  # t
     assert r.monitor_box.isEnabled() and r.failover_box.isEnabled()
 
 
-def test_enable_backup_then_primary_sets_the_roles(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_enable_backup_then_primary_sets_the_roles(qtbot: QtBot) -> None:
     c = make()
     r, d = set_up_pair(qtbot, c)
     assert profile(c, "dallas")["role"] == "backup"
@@ -245,7 +246,7 @@ def test_enable_backup_then_primary_sets_the_roles(qtbot) -> None:  # type: igno
     assert rpos == {"∞"}
 
 
-def test_enabling_the_primary_first_shows_the_r7_refusal_until_the_next_action(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_enabling_the_primary_first_shows_the_r7_refusal_until_the_next_action(qtbot: QtBot) -> None:
     c = make()
     r, d = console(qtbot, c, "raleigh"), console(qtbot, c, "dallas")
     for con in (r, d):
@@ -263,7 +264,7 @@ def test_enabling_the_primary_first_shows_the_r7_refusal_until_the_next_action(q
     assert "R7" not in r.message.text() and r.message.result is not None and r.message.result.ok
 
 
-def test_enabling_an_unvalidated_profile_is_refused_with_the_consoles_hint(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_enabling_an_unvalidated_profile_is_refused_with_the_consoles_hint(qtbot: QtBot) -> None:
     c = make()
     con = console(qtbot, c, "raleigh")
     create_from_dialog(qtbot, con, PASSWORD)
@@ -272,7 +273,7 @@ def test_enabling_an_unvalidated_profile_is_refused_with_the_consoles_hint(qtbot
     assert "validate it first" in con.message.text()
 
 
-def test_a_twin_change_updates_the_console(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_twin_change_updates_the_console(qtbot: QtBot) -> None:
     c = make()
     con = console(qtbot, c, "raleigh")
     assert c.apply(A.CreateProfile("raleigh", "dallas", password=PASSWORD)).ok
@@ -285,7 +286,7 @@ def test_a_twin_change_updates_the_console(qtbot) -> None:  # type: ignore[no-un
 # -- R9 monitor ----------------------------------------------------------------------------------
 
 
-def test_monitor_summaries_and_details(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_monitor_summaries_and_details(qtbot: QtBot) -> None:
     c = make("paired")
     con = console(qtbot, c, "dallas")
     c.advance(120)
@@ -308,7 +309,7 @@ def test_monitor_summaries_and_details(qtbot) -> None:  # type: ignore[no-untype
     assert dlg.missing_list.count() == 1  # "(none: ...)"
 
 
-def test_monitor_details_follow_a_link_cut(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_monitor_details_follow_a_link_cut(qtbot: QtBot) -> None:
     c = make("paired")
     con = console(qtbot, c, "raleigh")
     click(qtbot, con.storage_details_button)
@@ -329,7 +330,7 @@ def test_monitor_details_follow_a_link_cut(qtbot) -> None:  # type: ignore[no-un
 # -- R11 failover dialogs ------------------------------------------------------------------------
 
 
-def test_primary_checklist_do_it_buttons_apply_actions_and_tick(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_primary_checklist_do_it_buttons_apply_actions_and_tick(qtbot: QtBot) -> None:
     c = make("paired")
     con = console(qtbot, c, "raleigh")
     click(qtbot, con.failover_details_button)
@@ -361,7 +362,7 @@ def test_primary_checklist_do_it_buttons_apply_actions_and_tick(qtbot) -> None: 
     assert "Routers withdrawing" in dlg.message.text() and "Routers withdrawing" in con.message.text()
 
 
-def test_items_tick_themselves_when_the_twin_shows_them_done(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_items_tick_themselves_when_the_twin_shows_them_done(qtbot: QtBot) -> None:
     c = make("paired")
     con = console(qtbot, c, "dallas")
     dlg = con.open_failover_dialog()
@@ -376,12 +377,12 @@ def test_items_tick_themselves_when_the_twin_shows_them_done(qtbot) -> None:  # 
     assert box.isChecked()
 
 
-def test_verify_initial_copies_shows_live_progress(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_verify_initial_copies_shows_live_progress(qtbot: QtBot) -> None:
     c = make()
     r, _ = set_up_pair(qtbot, c)
     dlg = r.open_failover_dialog()
-    box = dlg.checklist.boxes["verify-initial-copies"]  # type: ignore[attr-defined]
-    status = dlg.checklist.statuses["verify-initial-copies"]  # type: ignore[attr-defined]
+    box = dlg.checklist.boxes["verify-initial-copies"]
+    status = dlg.checklist.statuses["verify-initial-copies"]
     c.advance(60)
     assert not box.isChecked() and "inconsistent_copying" in status.text()
     c.advance(6 * 3600)
@@ -390,7 +391,7 @@ def test_verify_initial_copies_shows_live_progress(qtbot) -> None:  # type: igno
 
 
 def test_start_failover_with_unticked_items_asks_and_cancel_changes_nothing(
-        qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     c = make("paired")
     con = console(qtbot, c, "raleigh")
     asked: list[str] = []
@@ -405,11 +406,11 @@ def test_start_failover_with_unticked_items_asks_and_cancel_changes_nothing(
     assert profile(c, "raleigh")["role"] == "primary"
 
 
-def test_manual_ticks_count_and_skipping_them_is_allowed(qtbot, confirmations) -> None:  # type: ignore[no-untyped-def]
+def test_manual_ticks_count_and_skipping_them_is_allowed(qtbot: QtBot, confirmations: list[str]) -> None:
     c = make("paired")
     con = console(qtbot, c, "raleigh")
     dlg = con.open_failover_dialog()
-    cl = dlg.checklist  # type: ignore[attr-defined]
+    cl = dlg.checklist
     cl.boxes["quiesce-compute-nodes"].setChecked(True)  # ticked by hand, not done
     qtbot.mouseClick(cl.labels["stop-workloads"], Qt.MouseButton.LeftButton)  # the text ticks too
     assert cl.boxes["stop-workloads"].isChecked()
@@ -420,7 +421,7 @@ def test_manual_ticks_count_and_skipping_them_is_allowed(qtbot, confirmations) -
     assert not con.failover_box.isEnabled()  # R5: no longer enabled
 
 
-def test_backup_start_failover_needs_a_type(qtbot, confirmations) -> None:  # type: ignore[no-untyped-def]
+def test_backup_start_failover_needs_a_type(qtbot: QtBot, confirmations: list[str]) -> None:
     c = make("paired")
     con = console(qtbot, c, "dallas")
     assert "Choose Planned or Unplanned" in con.failover_text.text()
@@ -436,7 +437,22 @@ def test_backup_start_failover_needs_a_type(qtbot, confirmations) -> None:  # ty
     assert con.failover_text.text() == "Failover type: Unplanned"
 
 
-def test_planned_failover_end_to_end_from_the_widgets(qtbot, confirmations) -> None:  # type: ignore[no-untyped-def]
+def test_planned_on_the_backup_before_the_primary_is_refused_in_red(
+        qtbot: QtBot, confirmations: list[str]) -> None:
+    c = make("paired")
+    d = console(qtbot, c, "dallas")
+    click(qtbot, d.failover_details_button)
+    dlg = d.failover_dialogs["backup"]
+    assert isinstance(dlg, FailoverBackupDialog)
+    dlg.planned_radio.setChecked(True)
+    click(qtbot, dlg.start_button)
+    assert profile(c, "dallas")["role"] == "backup"
+    for line in (dlg.message, d.message):
+        assert line.isVisible() and "c62828" in line.styleSheet()
+        assert "(R11 step 2)" in line.text()
+
+
+def test_planned_failover_end_to_end_from_the_widgets(qtbot: QtBot, confirmations: list[str]) -> None:
     c = make("paired", "objectives: {rpo: 1s, rto: 6h}\n")
     r, d = console(qtbot, c, "raleigh"), console(qtbot, c, "dallas")
     c.advance(600)
@@ -445,7 +461,7 @@ def test_planned_failover_end_to_end_from_the_widgets(qtbot, confirmations) -> N
     click(qtbot, r.failover_details_button)
     dp = r.failover_dialogs["primary"]
     for key in ("quiesce-compute-nodes", "stop-workloads", "withdraw-routes"):
-        click(qtbot, dp.checklist.buttons[key])  # type: ignore[attr-defined]
+        click(qtbot, dp.checklist.buttons[key])
     c.advance(300)
     assert dp.pending() == []
     click(qtbot, dp.start_button)
@@ -484,7 +500,7 @@ def test_planned_failover_end_to_end_from_the_widgets(qtbot, confirmations) -> N
     assert c.state()["outcome"]["data_loss_bytes"] == 0
 
 
-def test_a_lost_rack_console_does_not_answer(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_lost_rack_console_does_not_answer(qtbot: QtBot) -> None:
     c = make("paired")
     r, d = console(qtbot, c, "raleigh"), console(qtbot, c, "dallas")
     assert not r.lost_banner.isVisible() and r.body.isEnabled()
@@ -494,7 +510,7 @@ def test_a_lost_rack_console_does_not_answer(qtbot) -> None:  # type: ignore[no-
     assert d.body.isEnabled() and d.failover_box.isEnabled()
 
 
-def test_a_new_scenario_resets_the_console(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_scenario_resets_the_console(qtbot: QtBot) -> None:
     c = make("paired")
     con = console(qtbot, c, "raleigh")
     con.open_failover_dialog()

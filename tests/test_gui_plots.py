@@ -8,7 +8,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
+from pytestqt.qtbot import QtBot
 
 from app.controller import Controller
 from app.plots import STAGES, PlotsPanel, time_unit
@@ -22,7 +24,7 @@ def make(start: str = "paired", extra: str = "") -> Controller:
     return Controller(load_scenario_text(f"name: plots test\nstart: {start}\n{extra}"))
 
 
-def panel(qtbot, c: Controller) -> PlotsPanel:  # type: ignore[no-untyped-def]
+def panel(qtbot: QtBot, c: Controller) -> PlotsPanel:
     w = PlotsPanel(c)
     qtbot.addWidget(w)
     w.resize(1200, 800)
@@ -30,17 +32,17 @@ def panel(qtbot, c: Controller) -> PlotsPanel:  # type: ignore[no-untyped-def]
     return w
 
 
-def xdata(curve) -> np.ndarray:  # type: ignore[no-untyped-def]
+def xdata(curve: pg.PlotDataItem) -> np.ndarray:
     x, _ = curve.getOriginalDataset()
     return np.asarray([] if x is None else x)
 
 
-def ydata(curve) -> np.ndarray:  # type: ignore[no-untyped-def]
+def ydata(curve: pg.PlotDataItem) -> np.ndarray:
     _, y = curve.getOriginalDataset()
     return np.asarray([] if y is None else y)
 
 
-def test_curves_grow_as_time_advances(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_curves_grow_as_time_advances(qtbot: QtBot) -> None:
     c = make()
     w = panel(qtbot, c)
     curves = (w.lag_curve, w.rpo_curve, w.throughput_curve, w.bandwidth_curve,
@@ -59,7 +61,7 @@ def test_curves_grow_as_time_advances(qtbot) -> None:  # type: ignore[no-untyped
 
 
 def test_curves_are_created_once_and_updated_only_when_the_series_moved(
-        qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     c = make()
     w = panel(qtbot, c)
     items = list(w.lag_plot.listDataItems())
@@ -80,7 +82,7 @@ def test_curves_are_created_once_and_updated_only_when_the_series_moved(
     assert w.lag_curve.curve.opts["skipFiniteCheck"] is True
 
 
-def test_objective_lines_are_shown_when_the_scenario_sets_them(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_objective_lines_are_shown_when_the_scenario_sets_them(qtbot: QtBot) -> None:
     c = make(extra=OBJECTIVES)
     w = panel(qtbot, c)
     assert w.rpo_line.isVisible() and w.rpo_line.value() == pytest.approx(1.0)
@@ -93,7 +95,7 @@ def test_objective_lines_are_shown_when_the_scenario_sets_them(qtbot) -> None:  
     assert bare.rto_objective_s is None
 
 
-def test_time_axis_switches_from_minutes_to_hours(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_time_axis_switches_from_minutes_to_hours(qtbot: QtBot) -> None:
     assert time_unit(30 * 60) == (60.0, "min")
     assert time_unit(5 * 3600) == (3600.0, "h")
     c = make()
@@ -105,7 +107,7 @@ def test_time_axis_switches_from_minutes_to_hours(qtbot) -> None:  # type: ignor
     assert xdata(w.lag_curve)[-1] == pytest.approx(c.twin.now / 3600, abs=0.01)
 
 
-def test_an_initial_copy_shows_progress_and_gaps_for_an_infinite_rpo(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_an_initial_copy_shows_progress_and_gaps_for_an_infinite_rpo(qtbot: QtBot) -> None:
     c = make("unpaired")
     w = panel(qtbot, c)
     for rack, peer in (("raleigh", "dallas"), ("dallas", "raleigh")):
@@ -124,7 +126,7 @@ def test_an_initial_copy_shows_progress_and_gaps_for_an_infinite_rpo(qtbot) -> N
     assert ydata(w.progress_curve)[-1] == pytest.approx(100.0)
 
 
-def test_the_recovery_timeline_during_an_unplanned_failover(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_recovery_timeline_during_an_unplanned_failover(qtbot: QtBot) -> None:
     c = make(extra=OBJECTIVES)
     w = panel(qtbot, c)
     c.advance(600)
@@ -143,7 +145,7 @@ def test_the_recovery_timeline_during_an_unplanned_failover(qtbot) -> None:  # t
     assert w.rto_line.value() == pytest.approx((down + 6 * 3600) / unit)
     assert w.rto_line.label.toPlainText() == "RTO objective 6 h"
     assert w.stage_bars.opts["width"][0] == pytest.approx(900 / unit, rel=0.05)  # deciding
-    assert "service down for" in w.rto_cell.title.text
+    assert "Service down for 15 min" in w.rto_cell.title.text
     for a in (A.StartFailover("dallas", "unplanned"), A.AddComputeNodes("dallas"),
               A.ConfigureTorSwitches("dallas"), A.StartWorkloads("dallas"),
               A.AdvertiseRoutes("dallas")):
@@ -156,11 +158,12 @@ def test_the_recovery_timeline_during_an_unplanned_failover(qtbot) -> None:  # t
     np.testing.assert_allclose(widths, [bd[k] for k, _, _ in STAGES], atol=1.0)
     assert sum(widths) == pytest.approx(out["rto_s"], abs=1.0)
     assert "RTO" in w.rto_cell.title.text and "met" in w.rto_cell.title.text
+    assert "objective 6 h" in w.rto_cell.title.text
     avail = ydata(w.available_curve)
     assert avail.min() < avail.max()  # the outage is a dip in the availability curve
 
 
-def test_a_new_scenario_resets_the_plots(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_scenario_resets_the_plots(qtbot: QtBot) -> None:
     c = make(extra=OBJECTIVES)
     w = panel(qtbot, c)
     c.advance(3600)
@@ -169,7 +172,7 @@ def test_a_new_scenario_resets_the_plots(qtbot) -> None:  # type: ignore[no-unty
     assert not w.rpo_line.isVisible()
 
 
-def test_a_grid_when_there_is_room_tabs_when_the_panel_is_short(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_grid_when_there_is_room_tabs_when_the_panel_is_short(qtbot: QtBot) -> None:
     c = make(extra=OBJECTIVES)
     w = panel(qtbot, c)
     qtbot.waitUntil(lambda: w.mode == "grid")

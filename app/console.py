@@ -67,19 +67,20 @@ UNAVAILABLE_TIP = "Available once disaster recovery is enabled on this rack (R5)
 
 
 def validation_html(checks: dict[str, Any]) -> str:
-    """Every R6 check by name, passed or failed, with its detail (wrapped, never cut)."""
+    """Every R6 check by name, passed or failed, with its detail: one wrapped paragraph
+    each, so the list reads in a narrow dock."""
     rows = []
     for name, c in checks.items():
         ok = bool(c.get("ok"))
-        color = OK_COLOR if ok else ERROR_COLOR
-        mark = "✓" if ok else "✗ failed"
-        detail = html.escape(str(c.get("detail", "")))
         label = html.escape(CHECK_LABELS.get(name, name))
-        rows.append(
-            f"<tr><td style='color:{color}; font-weight:bold; padding-right:6px'>{mark}</td>"
-            f"<td style='padding-right:10px'>{'<b>' + label + '</b>' if not ok else label}</td>"
-            f"<td style='color:{MUTED_COLOR if ok else ERROR_COLOR}'>{detail}</td></tr>")
-    return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
+        detail = html.escape(str(c.get("detail", "")))
+        if ok:
+            rows.append(f"<p style='margin:0 0 4px 0'><span style='color:{OK_COLOR}'>✓</span> "
+                        f"{label}<br><span style='color:{MUTED_COLOR}'>{detail}</span></p>")
+        else:
+            rows.append(f"<p style='margin:0 0 4px 0; color:{ERROR_COLOR}'><b>✗ {label}: "
+                        f"failed</b><br>{detail}</p>")
+    return "".join(rows)
 
 
 def _link_button(text: str) -> QPushButton:
@@ -427,7 +428,9 @@ class DrConsole(QWidget):
             self.state_label.setText(p["state"].capitalize())
             role = p.get("role", "none")
             self.role_label.setText("(none)" if role == "none" else role.capitalize())
-            address = html.escape(p.get("peer_address", "")).replace("-", "\u2011")  # no break
+            # break a long address after a dot, never at a hyphen
+            address = (html.escape(p.get("peer_address", ""))
+                       .replace("-", "\u2011").replace(".", ".\u200b"))
             self.peer_label.setText(f"{address}<br><span style='color:"
                                     f"{MUTED_COLOR}'>{p.get('peer', '')}, user "
                                     f"{html.escape(p.get('peer_user', ''))}</span>")

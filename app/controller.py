@@ -7,6 +7,7 @@ once per engine event)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -67,8 +68,10 @@ class Controller(QObject):
 
     def apply(self, action: Action) -> Result:
         res = self.twin.apply(action)
-        if res.ok:
-            self.recorded.append(action)
+        if res.ok:  # recorded as a scenario step: a password is never kept
+            self.recorded.append(
+                dataclasses.replace(action, password=None)  # type: ignore[call-arg]
+                if hasattr(action, "password") else action)
         self.actionResult.emit(res)
         self._emit_frame()
         return res

@@ -175,3 +175,26 @@ def test_capacity_limits_what_starts() -> None:
     assert w["orders-mq"]["status"] == "running"
     assert w["orders-app"]["status"] == "failed"
     assert "not enough compute capacity" in w["orders-app"]["reason"]
+
+
+def test_rpo_exposure_freezes_when_the_source_is_lost() -> None:
+    t = make_twin(start="paired")
+    t.run_for(3600)
+    do(t, "lose-rack", rack="raleigh")
+    at_loss = t.state()["replication"]["rpo_s"]
+    t.run_for(3 * 3600)
+    s = t.state()
+    assert s["replication"]["rpo_s"] == at_loss  # lost writes do not age
+    assert at_loss == pytest.approx(s["outcome"]["rpo_achieved_s"], abs=1e-6)
+    assert at_loss < 1.0
+    _, rpo = t.series.get("rpo_s")
+    assert rpo[-1] == pytest.approx(at_loss)
+
+
+def test_outcome_exposes_its_milestones() -> None:
+    t = make_twin(start="paired")
+    do(t, "lose-rack", rack="raleigh")
+    t.run_for(600)
+    unplanned(t)
+    m = t.state()["outcome"]["milestones_s"]
+    assert m == {"first_action": 600.0, "takeover": 600.0, "all_running": None}

@@ -74,4 +74,7 @@ class Outcome:
             "service_restored_at_s": r(self.service_restored_at_s),
             "rto_s": r(self.rto_s),
             "rto_breakdown_s": None if bd is None else {k: round(v, 6) for k, v in bd.items()},
+            "milestones_s": {"first_action": r(self.first_action_at_s),
+                             "takeover": r(self.takeover_at_s),
+                             "all_running": r(self.all_running_at_s)},
         }

@@ -103,6 +103,8 @@ class Twin:
             backup: (False, "never replicated: disaster recovery was not enabled"),
         }
         self._wake: Handle | None = None
+        self._source_lost_at: float | None = None
+        self._source_lost_rpo = math.inf
         self._write_handle: Handle | None = None
         self._available = False
         self._handlers = self._build_handlers()
@@ -246,7 +248,7 @@ class Twin:
 
     def _sample(self) -> None:
         r = self.replication
-        rpo = r.rpo_s
+        rpo = self.rpo_exposure_s()
         self.series.push(self.now, {
             "lag_bytes": r.lag_bytes, "rpo_s": rpo if math.isfinite(rpo) else np.nan,
             "throughput_bps": r.throughput_bps,
@@ -392,6 +394,7 @@ class Twin:
     def on_pair_enabled(self, primary: str, backup: str) -> None:
         """Both profiles enabled: initial copies start (R8), or DR re-established the other
         way round for a failback (R13): the changed data copies back."""
+        self._source_lost_at = None
         if primary != self.source:
             self._repl(self.replication.stop, self.now)
             why = self._repl(self.replication.reverse, self.now)
@@ -530,6 +533,8 @@ class Twin:
             self.outcome.rpo_achieved_s = self.replication.oldest_unapplied_age_s()
         elif had_workloads and self.outcome.disaster_at_s is None:
             self.outcome.disaster_at_s = self.now
+        if a.rack == self.source:
+            self._note_source_loss()
         self._repl(self.replication.rack_lost, self.now, self._side[a.rack])
         self._set_link("ip")
         self.writes_changed()
@@ -587,6 +592,8 @@ class Twin:
             if a.rack == self.source:
                 self.outcome.data_loss_bytes = self.replication.unapplied_bytes()
                 self.outcome.rpo_achieved_s = self.replication.oldest_unapplied_age_s()
+        if a.rack == self.source:
+            self._note_source_loss()
         self._repl(self.replication.rack_lost, self.now, self._side[a.rack])
         self.writes_changed()
         return accepted(f"The V7000 storage of {a.rack} failed.")
@@ -641,7 +648,7 @@ class Twin:
                 "state": r.state, "consistent": r.consistent,
                 "initial_copy_complete": r.initial_copy_complete,
                 "progress": r.progress, "eta_s": _finite(r.eta_s), "lag_bytes": r.lag_bytes,
-                "rpo_s": _finite(r.rpo_s), "errors": list(r.errors),
+                "rpo_s": _finite(self.rpo_exposure_s()), "errors": list(r.errors),
                 "host_delay_s": r.host_delay_s,
                 "throughput_bps": r.throughput_bps, "bandwidth_bps": r.bandwidth_bps,
                 "direction": [self.source, self.system.peer_of(self.source)],
@@ -656,6 +663,24 @@ class Twin:
             "outcome": self.outcome.to_dict(self.now),
             "alerts": list(self.alerts),
         }
+
+    def rpo_exposure_s(self) -> float:
+        """The age of the oldest write not yet on the backup. Once the source is lost its
+        unreplicated writes are gone, not ageing: the exposure stays what it was at the
+        loss (which is the RPO achieved, R15)."""
+        lost_at = self._source_lost_at
+        if lost_at is not None and not self.source_writable():
+            return self._source_lost_rpo
+        return self.replication.rpo_s
+
+    def source_writable(self) -> bool:
+        return self.rack_up(self.source) and self.source not in self.failed_storage
+
+    def _note_source_loss(self) -> None:
+        """Called when the source rack or its storage goes: freeze the exposure."""
+        if self._source_lost_at is None:
+            self._source_lost_at = self.now
+            self._source_lost_rpo = self.replication.rpo_s
 
     def volume_details(self) -> list[dict[str, Any]]:
         """Per-volume monitoring (R9 storage details)."""

@@ -34,6 +34,12 @@ class Outcome:
                 and self.service_restored_at_s is None:
             self.service_restored_at_s = t
 
+    def workloads_all_running(self, t: float) -> None:
+        """Every workload in service runs again: the last time it happens during the
+        outage ends the restart phase."""
+        if self.service_down_at_s is not None and self.service_restored_at_s is None:
+            self.all_running_at_s = t
+
     def operator_acted(self, t: float) -> None:
         if self.service_down_at_s is not None and self.first_action_at_s is None \
                 and self.service_restored_at_s is None:
@@ -49,10 +55,14 @@ class Outcome:
         down = self.service_down_at_s
         if down is None:
             return None
-        end = self.service_restored_at_s if self.service_restored_at_s is not None else now
+        restored = self.service_restored_at_s is not None
+        end: float = self.service_restored_at_s if self.service_restored_at_s is not None \
+            else now
 
         def clamp(x: float | None, lo: float) -> float:
-            return min(max(x if x is not None else lo, lo), end)
+            if x is None:  # a phase not reached: skipped if restored, else in progress
+                return lo if restored else end
+            return min(max(x, lo), end)
 
         m1 = clamp(self.first_action_at_s, down)
         m2 = clamp(self.takeover_at_s, m1)

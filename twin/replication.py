@@ -808,8 +808,14 @@ class SanReplication:
         return float(np.maximum(0.0, self._w[side] + self._rates[side] * dt
                                 - self._applied[side]).sum())
 
-    def oldest_unapplied_age_s(self) -> float:
-        return self.rpo_s
+    def oldest_unapplied_age_s(self, side: int | None = None) -> float:
+        """Age of the oldest write on ``side`` (default: the source) that the other side
+        does not hold: the RPO if ``side`` vanished now (inf: never replicated)."""
+        if side is None or side == self._src:
+            return self.rpo_s
+        started = np.where(self._rates[side] > 0, self._t0, _INF)
+        first = float(np.minimum(self._oldest[side], started).min())
+        return 0.0 if first >= self.t else self.t - first
 
     def lag_bytes_per_volume(self) -> np.ndarray:
         got = self._cached("lag")

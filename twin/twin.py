@@ -43,6 +43,18 @@ def _finite(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
+def _json_safe(v: Any) -> Any:
+    """The state document is strict JSON: every non-finite number becomes null (an RPO
+    with no consistent copy, a host delay over a link that carries nothing)."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _json_safe(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_json_safe(x) for x in v]
+    return v
+
+
 @dataclass
 class LinkState:
     up: bool = True
@@ -103,8 +115,8 @@ class Twin:
             backup: (False, "never replicated: disaster recovery was not enabled"),
         }
         self._wake: Handle | None = None
-        self._source_lost_at: float | None = None
-        self._source_lost_rpo = math.inf
+        self._frozen_exposure: float | None = None  # set while production is lost
+        self._all_running = True
         self._write_handle: Handle | None = None
         self._available = False
         self._handlers = self._build_handlers()
@@ -259,19 +271,23 @@ class Twin:
         self.kernel.schedule(self.series.every_s, self._sample, priority=10, label="sample")
 
     def _after_change(self) -> None:
+        o = self.outcome
+        running = all(w.status == "running" for w in self.workloads.in_service())
+        if running and not self._all_running:  # before availability: same instant
+            o.workloads_all_running(self.now)
+        self._all_running = running
         avail = self.service_available()
         if avail != self._available:
             self._available = avail
-            self.outcome.service_changed(self.now, avail)
+            o.service_changed(self.now, avail)
             self.log("network", None, "Service available: clients reach every workload"
                      if avail else "Service unavailable: clients cannot reach every workload")
-        if self.outcome.service_down_at_s is not None and self.outcome.all_running_at_s is None \
-                and self.outcome.takeover_at_s is not None \
-                and all(w.status == "running" for w in self.workloads.by_name.values()):
-            self.outcome.all_running_at_s = self.now
-        if self.outcome.takeover_at_s is not None and not self.outcome.loss_frozen:
-            # the old primary's workloads may still write after the takeover: lost too
-            self.outcome.data_loss_bytes = self.replication.unapplied_bytes()
+        if o.takeover_at_s is not None and not o.loss_frozen:
+            # the old primary's workloads may still write after the takeover: lost too,
+            # until they stop there
+            o.data_loss_bytes = self.exposure(self.source)[0]
+            if not self.workloads.running_on(self.source):
+                o.loss_frozen = True
         self._reschedule_wake()
 
     # -- queries used by the subsystems -------------------------------------------------------
@@ -297,7 +313,8 @@ class Twin:
         return self._data_ok[rack][1] or "no consistent copy"
 
     def service_available(self) -> bool:
-        ws = list(self.workloads.by_name.values())
+        """Clients reach every workload in service (a deployment joins once it has run)."""
+        ws = self.workloads.in_service()
         return bool(ws) and all(self.network.reachable(w) for w in ws)
 
     # -- the event log ------------------------------------------------------------------------
@@ -394,7 +411,7 @@ class Twin:
     def on_pair_enabled(self, primary: str, backup: str) -> None:
         """Both profiles enabled: initial copies start (R8), or DR re-established the other
         way round for a failback (R13): the changed data copies back."""
-        self._source_lost_at = None
+        self._frozen_exposure = None
         if primary != self.source:
             self._repl(self.replication.stop, self.now)
             why = self._repl(self.replication.reverse, self.now)
@@ -439,10 +456,7 @@ class Twin:
         if o.takeover_at_s is None:  # the outcome is that of the first takeover
             o.takeover_at_s = self.now
             if o.disaster_at_s is None:  # else fixed at the instant of the disaster
-                o.rpo_achieved_s = r.oldest_unapplied_age_s()
-                o.data_loss_bytes = r.unapplied_bytes()
-            else:
-                o.loss_frozen = True
+                o.data_loss_bytes, o.rpo_achieved_s = self.exposure(self.source)
         self._repl(r.stop, self.now, access=True)
         self._log_transitions(self.management.stop(self.now), management=True)
         p = self.profiles.get(self.source)
@@ -523,18 +537,11 @@ class Twin:
     def _lose_rack(self, a: A.LoseRack) -> Result:
         if not self.rack_up(a.rack):
             return refused(f"{a.rack} is already lost.")
-        had_workloads = bool(self.workloads.running_on(a.rack))
+        if self.workloads.running_on(a.rack):
+            self._production_lost(a.rack)
         self.rack_status[a.rack] = "lost"
         self.workloads.rack_lost(a.rack, f"site {a.rack} lost")
         self.network.rack_lost(a.rack)
-        if a.rack == self.source and had_workloads and self.outcome.disaster_at_s is None:
-            self.outcome.disaster_at_s = self.now
-            self.outcome.data_loss_bytes = self.replication.unapplied_bytes()
-            self.outcome.rpo_achieved_s = self.replication.oldest_unapplied_age_s()
-        elif had_workloads and self.outcome.disaster_at_s is None:
-            self.outcome.disaster_at_s = self.now
-        if a.rack == self.source:
-            self._note_source_loss()
         self._repl(self.replication.rack_lost, self.now, self._side[a.rack])
         self._set_link("ip")
         self.writes_changed()
@@ -584,16 +591,10 @@ class Twin:
     def _fail_storage(self, a: A.FailStorage) -> Result:
         if a.rack in self.failed_storage:
             return refused(f"The V7000 of {a.rack} has already failed.")
-        had_workloads = bool(self.workloads.running_on(a.rack))
+        if self.workloads.running_on(a.rack):
+            self._production_lost(a.rack)
         self.failed_storage.add(a.rack)
         self.workloads.rack_lost(a.rack, f"the V7000 storage of {a.rack} failed")
-        if self.outcome.disaster_at_s is None and had_workloads:
-            self.outcome.disaster_at_s = self.now
-            if a.rack == self.source:
-                self.outcome.data_loss_bytes = self.replication.unapplied_bytes()
-                self.outcome.rpo_achieved_s = self.replication.oldest_unapplied_age_s()
-        if a.rack == self.source:
-            self._note_source_loss()
         self._repl(self.replication.rack_lost, self.now, self._side[a.rack])
         self.writes_changed()
         return accepted(f"The V7000 storage of {a.rack} failed.")
@@ -634,7 +635,7 @@ class Twin:
                 "replication_source": name == self.source,
                 "data_consistent": self.data_consistent(name),
             }
-        return {
+        return _json_safe({
             "time_s": self.now,
             "racks": racks,
             "profiles": self.profiles.state_doc(),
@@ -662,25 +663,51 @@ class Twin:
                         "split_brain": self.network.split_brain()},
             "outcome": self.outcome.to_dict(self.now),
             "alerts": list(self.alerts),
-        }
+        })
+
+    # -- exposure and loss (R14, R15) -------------------------------------------------------
+
+    def production_rack(self) -> str | None:
+        """The live rack whose workloads run (or start), if any."""
+        for w in self.workloads.by_name.values():
+            if w.active and w.rack is not None and self.rack_up(w.rack) \
+                    and w.rack not in self.failed_storage:
+                return w.rack
+        return None
+
+    def exposure(self, rack: str) -> tuple[float, float]:
+        """(bytes, age of the oldest in s) of what ``rack`` wrote that the other rack does
+        not hold in a usable form: what is lost if ``rack`` vanishes now (R15). Without a
+        consistent copy on the other side (no DR yet, the initial copy, a resync: R19)
+        everything written there is exposed and the age is unbounded."""
+        r = self.replication
+        side = self._side[rack]
+        if side == r.source:
+            if not r.consistent:
+                return float(r.written.sum()), math.inf
+            return r.unapplied_bytes(), r.rpo_s
+        return r.unapplied_bytes(side), r.oldest_unapplied_age_s(side)
 
     def rpo_exposure_s(self) -> float:
-        """The age of the oldest write not yet on the backup. Once the source is lost its
-        unreplicated writes are gone, not ageing: the exposure stays what it was at the
-        loss (which is the RPO achieved, R15)."""
-        lost_at = self._source_lost_at
-        if lost_at is not None and not self.source_writable():
-            return self._source_lost_rpo
-        return self.replication.rpo_s
+        """The RPO if disaster struck now: the exposure of the production rack. Once that
+        rack is lost its unreplicated writes are gone, not ageing: the exposure stays what
+        it was at the loss (the RPO achieved) until production runs again."""
+        prod = self.production_rack()
+        if prod is not None:
+            return self.exposure(prod)[1]
+        if self._frozen_exposure is not None:
+            return self._frozen_exposure
+        return self.exposure(self.source)[1]
 
-    def source_writable(self) -> bool:
-        return self.rack_up(self.source) and self.source not in self.failed_storage
-
-    def _note_source_loss(self) -> None:
-        """Called when the source rack or its storage goes: freeze the exposure."""
-        if self._source_lost_at is None:
-            self._source_lost_at = self.now
-            self._source_lost_rpo = self.replication.rpo_s
+    def _production_lost(self, rack: str) -> None:
+        """``rack`` (or its storage) goes with workloads on it: a disaster (R12, R15)."""
+        lost, age = self.exposure(rack)
+        self._frozen_exposure = age
+        o = self.outcome
+        if o.disaster_at_s is None:
+            o.disaster_at_s = self.now
+            o.data_loss_bytes, o.rpo_achieved_s = lost, age
+            o.loss_frozen = True
 
     def volume_details(self) -> list[dict[str, Any]]:
         """Per-volume monitoring (R9 storage details)."""

@@ -45,6 +45,12 @@ class Workload:
     def active(self) -> bool:
         return self.status in ("running", "starting", "waiting")
 
+    @property
+    def in_service(self) -> bool:
+        """Part of the service clients use: the system's workloads, and a deployment once
+        it has run (a deployment under way is not an outage)."""
+        return not self.deployed or self.started_at_s is not None
+
 
 @dataclass
 class ComputeNodes:
@@ -78,6 +84,9 @@ class Workloads:
 
     # -- queries ----------------------------------------------------------------------
 
+    def in_service(self) -> list[Workload]:
+        return [w for w in self.by_name.values() if w.in_service]
+
     def running_on(self, rack: str) -> list[str]:
         return [w.name for w in self.by_name.values() if w.rack == rack and w.active]
 
@@ -95,8 +104,9 @@ class Workloads:
         t = self.twin
         out = {}
         for w in self.by_name.values():
-            out[w.name] = {
-                "rack": w.rack, "status": w.status, "reachable": t.network.reachable(w),
+            out[w.name] = {  # waiting (for dependencies or capacity) shows as starting
+                "rack": w.rack, "reachable": t.network.reachable(w),
+                "status": "starting" if w.status == "waiting" else w.status,
                 "reason": w.reason, "middleware": w.cfg.middleware, "needs": list(w.cfg.needs),
             }
         return out

@@ -114,3 +114,89 @@ def test_no_infinity_anywhere_in_the_state_document() -> None:
                 walk(x)
 
     walk(t.state())
+
+
+def test_objectives_missed_are_graded_missed_not_unmeasured() -> None:
+    from twin.runner import run_scenario
+    from twin.scenario import load_scenario_text
+
+    r = run_scenario(load_scenario_text(
+        "name: x\nstart: paired\nobjectives: {rpo: 1s, rto: 10m}\n"
+        "steps:\n  - {at: 10m, do: lose-rack, rack: raleigh}\n"
+        "  - {after: 2h, do: note, text: nobody acted}\n"))
+    assert r["objectives"]["rto_s"]["met"] is False
+    assert r["objectives"]["rpo_s"]["met"] is True
+    r = run_scenario(load_scenario_text(
+        "name: x\nobjectives: {rpo: 1s}\n"
+        "steps:\n  - {at: 10m, do: lose-rack, rack: raleigh}\n"))
+    assert r["objectives"]["rpo_s"]["met"] is False  # no DR: unbounded
+    assert r["objectives"]["rpo_s"]["unbounded"] is True
+
+
+def test_resume_during_a_link_outage_says_restore_the_link() -> None:
+    t = make_twin(start="paired")
+    do(t, "cut-link", link="fc")
+    res = do(t, "resume-replication", rack="raleigh")
+    assert not res.ok and "restore the FC link" in res.hint
+
+
+def test_restore_rack_repairs_failed_storage_and_management_nodes() -> None:
+    t = make_twin(start="paired")
+    do(t, "fail-storage", rack="dallas")
+    do(t, "fail-management-node", rack="dallas")
+    do(t, "fail-management-node", rack="dallas")
+    assert not do(t, "validate", rack="dallas").ok  # its console does not answer
+    res = do(t, "restore-rack", rack="dallas")
+    assert res.ok and "V7000" in res.message and "management" in res.message
+    assert do(t, "resume-replication", rack="raleigh").ok
+    t.run_for(3600)
+    assert t.state()["replication"]["state"] == "consistent_synchronized"
+    assert not do(t, "restore-rack", rack="dallas").ok  # nothing left to repair
+
+
+def test_failback_guidance() -> None:
+    t = make_twin(start="paired")
+    do(t, "lose-rack", rack="raleigh")
+    do(t, "start-failover", rack="dallas", type="unplanned")
+    again = do(t, "start-failover", rack="dallas", type="unplanned")
+    assert not again.ok and "already done" in again.message
+    do(t, "restore-rack", rack="raleigh")
+    res = do(t, "enable", rack="raleigh", role="backup")
+    assert not res.ok and "start the failover on raleigh first" in res.hint
+    res = do(t, "start-failover", rack="raleigh")
+    assert res.ok and "enable raleigh as the backup" in res.message
+    do(t, "enable", rack="raleigh", role="backup")
+    res = do(t, "enable", rack="dallas", role="primary")
+    assert res.ok and "resynchronises from dallas to raleigh" in res.message
+
+
+def test_paired_start_of_racks_that_cannot_pair_is_refused_at_load() -> None:
+    from twin.scenario import ScenarioError, load_scenario_text
+
+    with pytest.raises(ScenarioError) as e:
+        load_scenario_text("name: x\nstart: paired\nsystem:\n  racks:\n"
+                           "    - {name: a, fixpack: '1.1.0.2'}\n    - {name: b}\n")
+    assert e.value.line == 2 and "same_fixpack" in str(e.value)
+
+
+def test_zero_length_surge_is_refused_and_a_stopped_workload_says_so() -> None:
+    t = make_twin(start="paired")
+    assert not do(t, "surge-writes", workload="orders-db", write_mb_s=50, **{"for": 0}).ok
+    do(t, "stop-workloads", rack="raleigh", workloads=["orders-mq"])
+    res = do(t, "surge-writes", workload="orders-mq", write_mb_s=50, **{"for": 60})
+    assert res.ok and "stopped now" in res.message
+
+
+def test_a_dependant_started_first_waits_for_its_dependency() -> None:
+    t = make_twin(start="paired")
+    do(t, "lose-rack", rack="raleigh")
+    do(t, "start-failover", rack="dallas", type="unplanned")
+    for a in ("add-compute-nodes", "configure-tor-switches", "advertise-routes"):
+        do(t, a, rack="dallas")
+    do(t, "start-workloads", rack="dallas", workloads=["orders-app"])
+    t.run_for(600)
+    app = t.workloads.by_name["orders-app"]
+    assert app.status == "waiting" and "orders-db" in app.reason
+    do(t, "start-workloads", rack="dallas", workloads=["orders-db", "orders-mq"])
+    t.run_for(4 * 3600)
+    assert t.state()["service"]["available"] is True

@@ -131,9 +131,7 @@ class Deploy(Action):
     rack: str
     name: str
     middleware: str = "was"
-    volume_gb: float = 20.0
-    write_mb_s: float = 0.2
-    restart: float = 600.0
+    restart: float = 600.0  # its disks join no consistency group: see docs/design.md
 
 
 # --- faults ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from twin.actions import CreateProfile, Enable, StartFailover, Validate
-from twin.config import DR_ADMIN, SECURITY_ADMIN, RackConfig, User
+from twin.config import DR_ADMIN, SECURITY_ADMIN, RackConfig, SystemConfig, User
 from twin.events import Result, accepted, refused
 
 if TYPE_CHECKING:
@@ -81,6 +81,55 @@ def _firmware_tuple(text: str) -> tuple[int, ...]:
         except ValueError:
             break
     return tuple(parts)
+
+
+def pairing_checks(system: SystemConfig, rack_name: str, *, reachable: bool = True,
+                   fc_up: bool = True, extra_latency_s: float = 0.0
+                   ) -> dict[str, dict[str, Any]]:
+    """Every check of R6 for ``rack_name`` and its peer, with its result and a detail line.
+    Pure: the live state (peer reachable, FC link up, added latency) is passed in, so the
+    loader can check a scenario that starts paired."""
+    me = system.rack(rack_name)
+    peer = system.rack(system.peer_of(rack_name))
+    res: dict[str, dict[str, Any]] = {}
+
+    def put(name: str, ok: bool, detail: str) -> None:
+        res[name] = {"ok": bool(ok), "detail": detail}
+
+    put("peer_reachable", reachable,
+        f"{peer.management_address} reachable and trusted" if reachable
+        else f"{peer.management_address} does not answer over the IP link")
+    put("same_model", me.model == peer.model,
+        f"{me.name} is {me.model}, {peer.name} is {peer.model}")
+    put("same_compute_nodes", me.compute_nodes == peer.compute_nodes,
+        f"{me.name} has {me.compute_nodes} compute nodes, {peer.name} has "
+        f"{peer.compute_nodes}")
+    fw_ok = (_firmware_tuple(me.firmware)[:2] >= MIN_FIRMWARE
+             and _firmware_tuple(peer.firmware)[:2] >= MIN_FIRMWARE
+             and me.firmware == peer.firmware)
+    put("firmware", fw_ok, f"{me.name} at {me.firmware}, {peer.name} at {peer.firmware} "
+        "(both must be the same and at least 1.1)")
+    put("same_fixpack", me.fixpack == peer.fixpack,
+        f"{me.name} at fixpack {me.fixpack}, {peer.name} at {peer.fixpack}")
+    put("v7000_replication", me.v7000_replication and peer.v7000_replication,
+        "V7000 remote copy configured on both racks"
+        if me.v7000_replication and peer.v7000_replication
+        else "V7000 remote copy is not configured on "
+        + ", ".join(r.name for r in (me, peer) if not r.v7000_replication))
+    fc_ok = fc_up and me.fc_connected and peer.fc_connected
+    put("fc_connectivity", fc_ok, "FC partnership between the V7000s is up" if fc_ok
+        else "no Fibre Channel connectivity between the V7000s")
+    put("same_vlans", sorted(me.vlans) == sorted(peer.vlans),
+        f"{me.name} VLANs {sorted(me.vlans)}, {peer.name} VLANs {sorted(peer.vlans)}")
+    put("same_ip_pools", me.ip_pool == peer.ip_pool,
+        f"{me.name} pool {me.ip_pool}, {peer.name} pool {peer.ip_pool}")
+    # the round trip as validation estimates it: 10 µs per km of distance, plus any latency
+    # a degraded link adds; the 80 ms limit is the article's 8000 km
+    rtt = system.distance_km * US_PER_KM_ROUND_TRIP * 1e-6 + 2 * extra_latency_s
+    put("latency", rtt <= GM_MAX_RTT_S + 1e-12,
+        f"round trip {rtt * 1000:.1f} ms (Global Mirror limit {GM_MAX_RTT_S * 1000:.0f} ms, "
+        f"{system.distance_km:,.0f} km)")
+    return res
 
 
 class Profiles:
@@ -169,55 +218,13 @@ class Profiles:
     # -- R6 validate -----------------------------------------------------------------------
 
     def validation_checks(self, rack_name: str) -> dict[str, dict[str, Any]]:
-        """Every check of R6 with its result and a detail line."""
+        """Every check of R6 with its result and a detail line, on the live system."""
         t = self.twin
-        me = t.system.rack(rack_name)
-        peer = t.system.rack(t.system.peer_of(rack_name))
-        res: dict[str, dict[str, Any]] = {}
-
-        def put(name: str, ok: bool, detail: str) -> None:
-            res[name] = {"ok": bool(ok), "detail": detail}
-
-        reachable = t.links_up("ip") and t.rack_up(peer.name)
-        put("peer_reachable", reachable,
-            f"{peer.management_address} reachable and trusted" if reachable
-            else f"{peer.management_address} does not answer over the IP link")
-        put("same_model", me.model == peer.model,
-            f"{me.name} is {me.model}, {peer.name} is {peer.model}")
-        put("same_compute_nodes", me.compute_nodes == peer.compute_nodes,
-            f"{me.name} has {me.compute_nodes} compute nodes, {peer.name} has "
-            f"{peer.compute_nodes}")
-        fw_ok = (_firmware_tuple(me.firmware)[:2] >= MIN_FIRMWARE
-                 and _firmware_tuple(peer.firmware)[:2] >= MIN_FIRMWARE
-                 and me.firmware == peer.firmware)
-        put("firmware", fw_ok, f"{me.name} at {me.firmware}, {peer.name} at {peer.firmware} "
-            "(both must be the same and at least 1.1)")
-        put("same_fixpack", me.fixpack == peer.fixpack,
-            f"{me.name} at fixpack {me.fixpack}, {peer.name} at {peer.fixpack}")
-        put("v7000_replication", me.v7000_replication and peer.v7000_replication,
-            "V7000 remote copy configured on both racks"
-            if me.v7000_replication and peer.v7000_replication
-            else "V7000 remote copy is not configured on "
-            + ", ".join(r.name for r in (me, peer) if not r.v7000_replication))
-        fc_ok = t.links_up("fc") and me.fc_connected and peer.fc_connected
-        put("fc_connectivity", fc_ok, "FC partnership between the V7000s is up" if fc_ok
-            else "no Fibre Channel connectivity between the V7000s")
-        put("same_vlans", sorted(me.vlans) == sorted(peer.vlans),
-            f"{me.name} VLANs {sorted(me.vlans)}, {peer.name} VLANs {sorted(peer.vlans)}")
-        put("same_ip_pools", me.ip_pool == peer.ip_pool,
-            f"{me.name} pool {me.ip_pool}, {peer.name} pool {peer.ip_pool}")
-        rtt = self.round_trip_s()
-        put("latency", rtt <= GM_MAX_RTT_S + 1e-12,
-            f"round trip {rtt * 1000:.1f} ms (Global Mirror limit {GM_MAX_RTT_S * 1000:.0f} ms, "
-            f"{t.system.distance_km:,.0f} km)")
-        return res
-
-    def round_trip_s(self) -> float:
-        """Round-trip latency as validation estimates it: 10 µs per km of distance plus any
-        latency added by a degraded link. The 80 ms limit is the article's 8000 km."""
-        t = self.twin
-        return (t.system.distance_km * US_PER_KM_ROUND_TRIP * 1e-6
-                + 2 * t.link_extra_latency_s("fc"))
+        peer = t.system.peer_of(rack_name)
+        return pairing_checks(t.system, rack_name,
+                              reachable=t.links_up("ip") and t.rack_up(peer),
+                              fc_up=t.links_up("fc"),
+                              extra_latency_s=t.link_extra_latency_s("fc"))
 
     def validate(self, a: Validate) -> Result:
         p = self.by_rack[a.rack]
@@ -251,8 +258,12 @@ class Profiles:
         if p.state == "defined":
             return refused(f"The profile on {a.rack} is not validated.", "validate it first")
         if p.state == "enabled":
+            hint = ""
+            if a.role != p.role:
+                hint = (f"to change its role (failback, R13), start the failover on {a.rack} "
+                        "first: its profile returns to validated with role (none)")
             return refused(f"Disaster recovery is already enabled on {a.rack} in the "
-                           f"{p.role} role.")
+                           f"{p.role} role.", hint)
         peer = self.by_rack[p.peer]
         if a.role == "backup":
             running = t.workloads.running_on(a.rack)
@@ -275,7 +286,13 @@ class Profiles:
             return refused(f"Enabling the primary role on {a.rack} failed: the peer "
                            f"{p.peer} cannot be reached.", "restore the IP link first")
         p.state, p.role, p.failover_type = "enabled", "primary", None
+        reversed_ = a.rack != t.source
         t.on_pair_enabled(primary=a.rack, backup=p.peer)
+        if reversed_:
+            return accepted(
+                f"Disaster recovery is enabled on {a.rack} in the primary role. The data "
+                f"changed since the failover resynchronises from {a.rack} to {p.peer}, and "
+                "the management data is copied again (R13).")
         return accepted(f"Disaster recovery is enabled on {a.rack} in the primary role. "
                         "Initial copies of the disks and the management data start.")
 
@@ -284,6 +301,10 @@ class Profiles:
     def start_failover(self, a: StartFailover) -> Result:
         t = self.twin
         p = self.by_rack[a.rack]
+        if p is not None and p.state == "validated" and p.failover_type is not None:
+            return refused(f"The failover on {a.rack} is already done: role (none), state "
+                           "validated.", "start the workloads, or enable disaster recovery "
+                           "again to re-establish it")
         if p is None or p.state != "enabled":
             return refused(f"Failover is unavailable on {a.rack}: its disaster recovery "
                            "profile is not enabled.", "enable disaster recovery first (R5)")
@@ -292,9 +313,15 @@ class Profiles:
                 return refused("Unplanned failover is started on the backup rack.",
                                f"start the failover on {p.peer}, choosing Unplanned")
             p.state, p.role, p.failover_type = "validated", "none", "planned"
+            peer = self.by_rack[p.peer]
             t.on_primary_failover(a.rack)
+            if peer is not None and peer.state == "enabled" and peer.role == "backup":
+                nxt = f"Now fail over on the backup {p.peer}."
+            else:
+                nxt = (f"{p.peer} has already taken over: enable {a.rack} as the backup to "
+                       "re-establish disaster recovery the other way round (R13).")
             return accepted(f"Failover started on the primary {a.rack}: role (none), state "
-                            f"validated. Now fail over on the backup {p.peer}.")
+                            f"validated. {nxt}")
         # the backup
         if a.type not in ("planned", "unplanned"):
             return refused("Choose the failover type, Planned or Unplanned, in View details.",

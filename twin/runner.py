@@ -57,6 +57,11 @@ def _plain(v: Any) -> Any:
     return None if v is _MISSING else v
 
 
+def _shown(v: Any) -> str:
+    """How a value reads in a message: an absent path says so (a typo, or not yet there)."""
+    return "(absent)" if v is _MISSING else repr(v)
+
+
 @dataclass
 class StepResult:
     index: int
@@ -128,7 +133,7 @@ class Runner:
                         break
                     if limit < deadline:
                         return finished  # still waiting; carry on next call
-                    shown = ", ".join(f"{p}={_plain(v)!r}" for p, v in actual.items())
+                    shown = ", ".join(f"{p}={_shown(v)}" for p, v in actual.items())
                     msg = f"timed out after {format_duration(deadline - started)}: {shown}"
                     break
                 twin.kernel.step()
@@ -171,10 +176,10 @@ class Runner:
             ok = matches(actual, exp)
             self.checks.append({"index": index, "at_s": self.twin.now, "path": path,
                                 "expected": exp, "actual": _plain(actual), "ok": ok})
-            self.twin.log("check", None, f"check {path} = {_plain(actual)!r} "
+            self.twin.log("check", None, f"check {path} = {_shown(actual)} "
                           f"(expected {exp!r}): {'ok' if ok else 'FAILED'}")
             if not ok:
-                bad.append(f"{path} is {_plain(actual)!r}, expected {exp!r}")
+                bad.append(f"{path} is {_shown(actual)}, expected {exp!r}")
         return (not bad), ("all held" if not bad else "; ".join(bad))
 
     def run(self) -> dict[str, Any]:
@@ -193,23 +198,37 @@ class Runner:
             "steps": [{"index": s.index, "at_s": round(s.at_s, 6), "do": s.do, "ok": s.ok,
                        "message": s.message} for s in self.steps],
             "checks": self.checks,
-            "objectives": grade(self.scenario.objectives, outcome),
+            "objectives": grade(self.scenario.objectives, outcome, twin.now),
             "outcome": outcome,
             "final_state": twin.state(),
             "events": [e.to_dict() for e in twin.events],
         }
 
 
-def grade(objectives: dict[str, Any], outcome: dict[str, Any]) -> dict[str, Any]:
-    """The scenario's RPO/RTO objectives against what the run achieved (None: not measured)."""
+def grade(objectives: dict[str, Any], outcome: dict[str, Any], now: float) -> dict[str, Any]:
+    """The scenario's RPO/RTO objectives against what the run achieved. ``met`` is None only
+    when nothing happened to measure (no disaster, no outage, or an outage still within
+    its objective); an unbounded RPO or an outage already past its objective is missed."""
     out: dict[str, Any] = {}
-    for key, achieved_key in (("rpo_s", "rpo_achieved_s"), ("rto_s", "rto_s")):
-        target = objectives.get(key)
-        if target is None:
-            continue
-        achieved = outcome.get(achieved_key)
-        out[key] = {"objective": target, "achieved": achieved,
-                    "met": None if achieved is None else achieved <= target}
+    rpo = objectives.get("rpo_s")
+    if rpo is not None:
+        achieved = outcome.get("rpo_achieved_s")
+        lost = outcome.get("disaster_at_s") is not None or outcome.get("data_loss_bytes")
+        rpo_met = (achieved <= rpo) if achieved is not None else (False if lost else None)
+        out["rpo_s"] = {"objective": rpo, "achieved": achieved, "met": rpo_met,
+                        "unbounded": achieved is None and rpo_met is False}
+    rto = objectives.get("rto_s")
+    if rto is not None:
+        achieved = outcome.get("rto_s")
+        down = outcome.get("service_down_at_s")
+        if achieved is not None:
+            met: bool | None = achieved <= rto
+        elif down is not None and now - down > rto:
+            met = False  # still down, already past the objective
+        else:
+            met = None
+        out["rto_s"] = {"objective": rto, "achieved": achieved, "met": met,
+                        "still_down": down is not None and achieved is None}
     return out
 
 
@@ -246,6 +265,10 @@ def summary(report: dict[str, Any]) -> str:
         label = key[:3].upper()
         if g["met"] is None:
             lines.append(f"  {label} objective {format_duration(g['objective'])}: not measured")
+        elif g["achieved"] is None:
+            why = "unbounded: no consistent copy" if key == "rpo_s" else "service still down"
+            lines.append(f"  {label} objective {format_duration(g['objective'])}: MISSED "
+                         f"({why})")
         else:
             lines.append(f"  {label} objective {format_duration(g['objective'])}: "
                          f"{'met' if g['met'] else 'MISSED'} "

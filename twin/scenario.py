@@ -38,6 +38,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from twin.actions import REGISTRY, Action, ActionError, action_from_dict
 from twin.config import SystemConfig, system_from_dict
 from twin.durations import DurationError, parse_duration
+from twin.profiles import pairing_checks
+from twin.statedoc import path_problem
 
 __all__ = [
     "STATE_ROOTS",
@@ -50,8 +52,8 @@ __all__ = [
 ]
 
 STATE_ROOTS = (
-    "time_s", "racks", "profiles", "replication", "management", "workloads", "service",
-    "outcome", "alerts",
+    "time_s", "racks", "profiles", "links", "replication", "management", "workloads",
+    "service", "outcome", "alerts",
 )  # fmt: skip
 STEP_KEYS = ("at", "after", "do", "expect")
 MAX_DEPTH = 40  # nesting of mappings and lists; a real scenario needs about 8
@@ -601,6 +603,8 @@ class _Reader:
             self.fail(f"the system block cannot be built ({type(e).__name__})", ("system",), True)
         self.check_racks(sys_raw, system)
         self.check_workloads(sys_raw, system)
+        if data.get("start") == "paired":
+            self.check_pairable(system)
         objectives = {
             "rpo_s": self.duration(data.get("objectives", {}).get("rpo"), ("objectives", "rpo")),
             "rto_s": self.duration(data.get("objectives", {}).get("rto"), ("objectives", "rto")),
@@ -618,6 +622,15 @@ class _Reader:
             steps=steps,
             source_text=self.text,
         )
+
+    def check_pairable(self, system: SystemConfig) -> None:
+        """``start: paired`` means validated and enabled profiles: racks that fail a check
+        of R6 could never be in that state."""
+        checks = pairing_checks(system, system.rack_names[0])
+        failed = [f"{n} fails: {c['detail']}" for n, c in checks.items() if not c["ok"]]
+        if failed:
+            self.fail(f"'paired' needs racks that pass validation (R6): {'; '.join(failed)}. "
+                      "Use start: unpaired to train the validation failure", ("start",), True)
 
     def duration(self, value: Any, where: Where) -> float | None:
         if value is None:
@@ -724,6 +737,11 @@ class _Reader:
                 return f"in {path!r}: {self.unknown_rack(segs[1])}"
             if root == "workloads" and segs[1] not in self.workload_names:
                 return f"in {path!r}: {self.unknown_workload(segs[1])}"
+            if root == "links" and segs[1] not in ("fc", "ip"):
+                return f"in {path!r}: unknown link {segs[1]!r}; links are fc and ip"
+        problem = path_problem(path)
+        if problem:
+            return f"unknown state path {path!r}: {problem}"
         return None
 
     def step(self, index: int, raw: dict[str, Any]) -> Step:

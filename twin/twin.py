@@ -470,6 +470,10 @@ class Twin:
 
     def _resume_replication(self, a: A.ResumeReplication) -> Result:
         r = self.replication
+        if r.state.endswith("_disconnected"):
+            return refused(f"Replication cannot resume: "
+                           f"{r.can_start() or 'the partner cannot be reached'}.",
+                           "restore the FC link (or the lost rack), then resume")
         if r.state not in ("consistent_stopped", "inconsistent_stopped"):
             return refused(f"Replication is {r.state}: there is no stopped consistency group "
                            "to resume.", "resume after a link outage or error 1920")
@@ -477,10 +481,7 @@ class Twin:
         if roles != {"primary", "backup"}:
             return refused("Replication cannot resume: disaster recovery is not enabled on "
                            "both racks.", "enable the backup, then the primary")
-        why = r.can_start()
-        if why:
-            return refused(f"Replication cannot resume: {why}.")
-        why = self._repl(r.start, self.now)
+        why = r.can_start() or self._repl(r.start, self.now)
         if why:
             return refused(f"Replication cannot resume: {why}.")
         target = self.system.peer_of(self.source)
@@ -549,7 +550,9 @@ class Twin:
 
     def _restore_rack(self, a: A.RestoreRack) -> Result:
         if self.rack_up(a.rack):
-            return refused(f"{a.rack} is not lost.")
+            if a.rack in self.failed_storage or self.failed_mgmt[a.rack]:
+                return self._repair_rack(a.rack)
+            return refused(f"{a.rack} is not lost and nothing on it has failed.")
         self.rack_status[a.rack] = "up"
         self.failed_mgmt[a.rack] = 0
         self.failed_storage.discard(a.rack)
@@ -565,6 +568,23 @@ class Twin:
                        f"on {a.rack}.")
         return accepted(f"Site {a.rack} restored with its data as it was; its workloads are "
                         "stopped.")
+
+    def _repair_rack(self, rack: str) -> Result:
+        """Repair a rack that is up: its V7000 and management nodes (data as it was)."""
+        repaired = []
+        if rack in self.failed_storage:
+            self.failed_storage.discard(rack)
+            self._repl(self.replication.rack_restored, self.now, self._side[rack])
+            for w in self.workloads.by_name.values():
+                if w.rack == rack and w.status == "failed":
+                    w.status, w.reason = "stopped", f"the V7000 of {rack} was repaired"
+            repaired.append("its V7000 storage")
+        if self.failed_mgmt[rack]:
+            self.failed_mgmt[rack] = 0
+            if {self.profiles.role(r) for r in self.system.rack_names} == {"primary", "backup"}:
+                self._log_transitions(self.management.start(self.now), management=True)
+            repaired.append("its management nodes")
+        return accepted(f"{rack} repaired: {' and '.join(repaired)}.")
 
     def _fail_compute_node(self, a: A.FailComputeNode) -> Result:
         nodes = self.workloads.nodes[a.rack]
@@ -584,7 +604,7 @@ class Twin:
         self.failed_mgmt[a.rack] += 1
         if self.failed_mgmt[a.rack] == 1:
             return accepted(f"A management node of {a.rack} failed; its peer node takes over.")
-        self.management.stop(self.now)
+        self._log_transitions(self.management.stop(self.now), management=True)
         return accepted(f"Both management nodes of {a.rack} failed: the console does not "
                         "answer and management cloning stops.")
 
@@ -603,9 +623,14 @@ class Twin:
         names = [w.name for w in self.system.workloads]
         if a.workload not in names:
             return refused(f"{a.workload} is a deployment without replicated volumes.")
+        if a.for_ <= 0:
+            return refused("A surge needs a duration.", "give for: a duration above zero")
         self.writes.surge(self.now, names.index(a.workload), a.write_mb_s, a.for_)
         self.writes_changed()
-        return accepted(f"{a.workload} writes {a.write_mb_s:g} MB/s for {a.for_:g} s.")
+        w = self.workloads.by_name[a.workload]
+        note = "" if w.status == "running" else (
+            f" It is {w.status} now: the surge applies while it runs.")
+        return accepted(f"{a.workload} writes {a.write_mb_s:g} MB/s for {a.for_:g} s.{note}")
 
     def _note(self, a: A.Note) -> Result:
         self.log("note", None, a.text)

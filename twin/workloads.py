@@ -224,7 +224,7 @@ class Workloads:
         if a.name in self.by_name:
             return refused(f"A deployment named {a.name!r} already exists.",
                            "choose another name")
-        cfg = WorkloadConfig(name=a.name, middleware=a.middleware, volume_gb=a.volume_gb,
+        cfg = WorkloadConfig(name=a.name, middleware=a.middleware, volume_gb=0.0,
                              write_mb_s=0.0, restart_s=a.restart, cores=16)
         w = Workload(cfg, a.rack, deployed=True)
         self.by_name[a.name] = w
@@ -252,14 +252,16 @@ class Workloads:
                     changed = True
                     continue
                 deps = [self.by_name[d] for d in w.cfg.needs if d in self.by_name]
-                if any(d.rack != rack or d.status == "failed" or not d.active for d in deps):
-                    failed = [d.name for d in deps if d.rack == rack and d.status == "failed"]
-                    missing = [d.name for d in deps if d.rack != rack or not d.active]
-                    if failed or (missing and all(self.by_name[m].status in ("failed", "stopped")
-                                                  for m in missing)):
-                        self._set(w, "failed", f"dependency {(failed or missing)[0]} is not "
-                                  f"running on {rack}")
-                        changed = True
+                failed = [d.name for d in deps if d.rack == rack and d.status == "failed"]
+                if failed:
+                    self._set(w, "failed", f"its dependency {failed[0]} failed on {rack}")
+                    changed = True
+                    continue
+                absent = [d.name for d in deps if d.rack != rack or not d.active]
+                if absent:  # it may be started next: wait for it, and say so
+                    why = f"waiting for {', '.join(absent)} to start on {rack}"
+                    if w.reason != why:
+                        self._set(w, "waiting", why)
                     continue
                 if any(d.status != "running" for d in deps):
                     continue

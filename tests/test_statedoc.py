@@ -1,0 +1,52 @@
+"""The loader's map of state paths matches what Twin.state() builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import do, make_twin
+from twin.scenario import ScenarioError, load_scenario_text
+from twin.statedoc import STATE_KEYS, leaf_paths, path_problem
+
+
+def _map_paths(node: dict, prefix: str = "") -> set[str]:
+    out = set()
+    for k, v in node.items():
+        p = prefix + ("raleigh" if k == "*" and prefix.startswith(("racks", "profiles"))
+                      else "fc" if k == "*" and prefix.startswith("links")
+                      else "orders-db" if k == "*" else k)
+        out.add(p)
+        if isinstance(v, dict):
+            out |= _map_paths(v, p + ".")
+    return out
+
+
+def test_the_map_is_exactly_the_state_document() -> None:
+    t = make_twin(start="paired")
+    do(t, "lose-rack", rack="raleigh")
+    state = t.state()
+    def one_of_each(p: str) -> bool:  # one rack, one link, one workload stand for all
+        segs = p.split(".")
+        if segs[0] in ("racks", "profiles", "links", "workloads") and len(segs) > 1:
+            return segs[1] in ("raleigh", "fc", "orders-db")
+        return True
+
+    real = {p for p in leaf_paths(state) if one_of_each(p)
+            and not p.startswith("profiles.raleigh.validation.")}
+    assert real == _map_paths(STATE_KEYS)
+
+
+@pytest.mark.parametrize("path,ok", [
+    ("replication.rpo_s", True), ("replication.rpo", False),
+    ("links.fc.up", True), ("outcome.rto_breakdown_s.restart", True),
+    ("outcome.rto", False), ("racks.raleigh.compute_nodes.in_cloud_groups", True),
+    ("profiles.raleigh.validation.same_fixpack.ok", True), ("service.availble", False),
+])
+def test_path_problem(path: str, ok: bool) -> None:
+    assert (path_problem(path) is None) == ok
+
+
+def test_a_typo_in_a_check_path_is_refused_at_load_with_the_keys() -> None:
+    with pytest.raises(ScenarioError) as e:
+        load_scenario_text("name: x\nsteps:\n  - {do: check, that: {replication.rpo: 1}}\n")
+    assert e.value.line == 3 and "rpo_s" in str(e.value)

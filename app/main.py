@@ -1,0 +1,152 @@
+"""Start the desktop application (``drtwin``, ``drtwin gui FILE``).
+
+``--screenshot OUT.png --at 2h --size 1600x1000`` plays the scenario to that simulated
+time offscreen, writes a PNG of the main window and exits: for documentation, tests and
+bug reports. A bad scenario file is a clear message and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STYLE = ROOT / "assets" / "style.qss"
+
+
+class UsageError(ValueError):
+    """A bad command-line value (exit status 2)."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1600x1000`` → (1600, 1000)."""
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*", text or "")
+    if not m:
+        raise UsageError(f"--size {text!r}: write WIDTHxHEIGHT, e.g. 1600x1000")
+    w, h = int(m.group(1)), int(m.group(2))
+    if not (320 <= w <= 10000 and 240 <= h <= 10000):
+        raise UsageError(f"--size {text!r}: width 320–10000 and height 240–10000 pixels")
+    return w, h
+
+
+_GUARDED = False
+
+
+def guard_none_refcount() -> bool:
+    """Work around a PySide6 bug that aborts the process on Python < 3.12.
+
+    PySide6/shiboken6 6.12.0 drops a reference to ``None`` on every call of a Qt method
+    that returns nothing (``update()``, ``setText()``, ...) and to ``True`` on every
+    ``Signal.emit``. From Python 3.12 these objects are immortal and nothing happens; on
+    3.11 their counts reach zero after some ten thousand calls (seconds to minutes of a
+    running GUI) and CPython aborts with "deallocating None" (or "True or False").
+    6.11.x is not affected. When the leak is detected, give ``None``, ``True`` and
+    ``False`` counts no session can exhaust (what 3.12 does). Idempotent; returns True
+    if the guard is in place.
+    """
+    global _GUARDED
+    if _GUARDED:
+        return True
+    if sys.version_info >= (3, 12):
+        return False
+    import ctypes
+
+    from PySide6.QtCore import QObject, Signal
+
+    class _Probe(QObject):
+        ping = Signal()
+
+    probe = _Probe()
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(8):
+        probe.setObjectName("probe")
+        probe.ping.emit()
+    if sys.getrefcount(None) >= none_before and sys.getrefcount(True) >= true_before:
+        return False
+    for immortal in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(immortal)).value += 1 << 40
+    _GUARDED = True
+    return True
+
+
+def apply_style(app: object) -> None:
+    """The application font and style sheet (assets/style.qss), if present."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    f = QFont(app.font())
+    f.setPointSizeF(10.5)
+    app.setFont(f)
+    if STYLE.exists():
+        app.setStyleSheet(STYLE.read_text(encoding="utf-8"))
+
+
+def _fail(message: str, gui: bool) -> int:
+    print(f"drtwin: {message}", file=sys.stderr)
+    if gui:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "DR Twin", message)
+    return 2
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the main window on ``args.file``; with ``args.screenshot``, save a PNG and exit."""
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from twin.durations import DurationError, parse_duration
+    from twin.scenario import ScenarioError, load_scenario
+
+    guard_none_refcount()
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "drtwin"])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("DRTwin")
+    app.setApplicationName("drtwin")
+    app.setApplicationDisplayName("DR Twin")
+    apply_style(app)
+
+    at_s = 0.0
+    size = (1600, 1000)
+    try:
+        if screenshot:
+            at_s = parse_duration(getattr(args, "at", "0s") or "0s")
+            size = parse_size(getattr(args, "size", "1600x1000") or "1600x1000")
+    except (DurationError, UsageError) as e:
+        return _fail(f"--at: {e}" if isinstance(e, DurationError) else str(e), False)
+
+    try:
+        scenario = load_scenario(args.file)
+    except ScenarioError as e:
+        return _fail(f"invalid scenario: {e}", not screenshot)
+
+    from app.controller import Controller
+    from app.main_window import MainWindow
+
+    controller = Controller(scenario)
+    window = MainWindow(controller, persist=not screenshot, size=size if screenshot else None)
+    if screenshot:
+        window.show()
+        app.processEvents()
+        controller.advance_to(at_s)
+        app.processEvents()
+        window.topology.fit()
+        app.processEvents()
+        out = Path(screenshot)
+        if out.parent and not out.parent.exists():
+            return _fail(f"cannot write {out}: no directory {out.parent}", False)
+        ok = window.grab().save(str(out))
+        window.close()
+        if not ok:
+            return _fail(f"cannot write {out}", False)
+        print(f"drtwin: wrote {out} ({size[0]}x{size[1]}, at {at_s:g} s)")
+        return 0
+    window.show()
+    return int(app.exec())

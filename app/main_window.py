@@ -1,0 +1,497 @@
+"""The main window: the topology in the centre, the DR console of each rack on its side
+(the primary rack's on the left, the backup's on the right, mirroring the topology), the
+live plots and the event log at the bottom, the time bar on top and the service status
+at the bottom edge. Menus: File, View, Help. The window remembers its layout and the
+recent scenarios in QSettings."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.event_log import EventLog
+from app.timebar import TimeBar, icon
+from app.topology_view import Legend, TopologyView, format_bytes
+from twin.durations import format_duration
+from twin.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from app.controller import Controller
+
+ORG = "DRTwin"
+APP = "drtwin"
+MAX_RECENT = 8
+MIN_TOPOLOGY_WIDTH = 820  # below this the racks' labels get too small to read
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+def app_settings() -> QSettings:
+    """The user's settings (an INI file under the user's config directory)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, APP)
+
+
+def placeholder(text: str) -> QLabel:
+    """A clearly labelled stand-in for a panel that has not landed yet."""
+    label = QLabel(text)
+    label.setObjectName("placeholder")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
+def make_console(controller: Controller, rack: str, parent: QWidget | None = None) -> QWidget:
+    """The DR console of one rack (app/console.py), or a labelled placeholder."""
+    try:
+        from app.console import DrConsole
+    except ModuleNotFoundError as e:
+        if e.name != "app.console":
+            raise
+        return placeholder(f"DR console of {rack}\n(temporary placeholder: app/console.py "
+                           "has not landed yet)")
+    widget: QWidget = DrConsole(controller, rack, parent)
+    return widget
+
+
+def make_plots(controller: Controller, parent: QWidget | None = None) -> QWidget:
+    """The live plots panel (app/plots.py), or a labelled placeholder."""
+    try:
+        from app.plots import PlotsPanel
+    except ModuleNotFoundError as e:
+        if e.name != "app.plots":
+            raise
+        return placeholder("Live plots\n(temporary placeholder: app/plots.py has not landed "
+                           "yet)")
+    widget: QWidget = PlotsPanel(controller, parent)
+    return widget
+
+
+class StatusPill(QLabel):
+    """A status-bar field whose colour follows its level (ok, warn, bad, off)."""
+
+    def __init__(self, name: str, tooltip: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setToolTip(tooltip)
+        self.setProperty("level", "off")
+        self.level = "off"
+
+    def set(self, text: str, level: str) -> None:
+        if text != self.text():
+            self.setText(text)
+        if level != self.level:
+            self.level = level
+            self.setProperty("level", level)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+
+class MainWindow(QMainWindow):
+    """DR Twin's main window over one :class:`~app.controller.Controller`."""
+
+    def __init__(self, controller: Controller, settings: QSettings | None = None,
+                 persist: bool = True, size: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.controller = controller
+        self.settings = settings if settings is not None else app_settings()
+        self.persist = persist
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.topology = TopologyView(controller, self)
+        self.legend = Legend()
+        central = QWidget()
+        central.setObjectName("centre")
+        box = QVBoxLayout(central)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.topology, 1)
+        box.addWidget(self.legend)
+        self.setCentralWidget(central)
+        self.timebar = TimeBar(controller, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.timebar)
+
+        left, right = controller.twin.system.rack_names
+        self.console_docks: dict[str, QDockWidget] = {}
+        self.console_left = self._dock("consoleLeft", f"DR console · {left}",
+                                       make_console(controller, left, self),
+                                       Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True)
+        self.console_right = self._dock("consoleRight", f"DR console · {right}",
+                                        make_console(controller, right, self),
+                                        Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)
+        self.console_docks = {left: self.console_left, right: self.console_right}
+        self.plots = make_plots(controller, self)
+        self.plots_dock = self._dock("plotsDock", "Live plots", self.plots,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.event_log = EventLog(controller, self)
+        self.events_dock = self._dock("eventsDock", "Event log", self.event_log,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.plots_dock, self.events_dock, Qt.Orientation.Horizontal)
+
+        self._build_status_bar()
+        self._build_menus()
+        for act in self.timebar.actions_for_window:
+            self.addAction(act)  # shortcuts work even with the time bar hidden
+
+        self.event_log.eventSelected.connect(self._on_event_selected)
+        self.topology.itemSelected.connect(self._on_item_selected)
+        controller.frame.connect(self.refresh_status)
+        controller.actionResult.connect(self._on_result)
+        controller.stepFinished.connect(self._on_step)
+        controller.scenarioLoaded.connect(self._on_loaded)
+
+        self.resize(*(size or (1600, 1000)))
+        self._default_layout()
+        self._restore()
+        self._on_loaded()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              scroll: bool = False) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        if scroll:
+            area_widget = QScrollArea()
+            area_widget.setObjectName(f"{name}Scroll")
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            dock.setWidget(area_widget)
+        else:
+            dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def console_min_width(self) -> int:
+        """The width a console needs without a horizontal scroll bar."""
+        need = 0
+        for dock in (self.console_left, self.console_right):
+            area = dock.widget()
+            inner = area.widget() if isinstance(area, QScrollArea) else area
+            if inner is not None:
+                need = max(need, inner.minimumSizeHint().width())
+        return need + 20  # the vertical scroll bar and the dock's frame
+
+    def _default_layout(self) -> None:
+        """The consoles on either side of the topology when the window is wide enough to
+        keep the topology readable, else as tabs of one side panel (in rack order); the
+        plots and the event log side by side at the bottom, or as tabs when narrow."""
+        w, h = self.width(), self.height()
+        side = max(260, min(560, self.console_min_width()))
+        self.consoles_split = w - 2 * side >= MIN_TOPOLOGY_WIDTH
+        if self.consoles_split:
+            side = max(side, min(440, int(w * 0.22)))
+            self.resizeDocks([self.console_left, self.console_right], [side, side],
+                             Qt.Orientation.Horizontal)
+        else:
+            self.tabifyDockWidget(self.console_left, self.console_right)
+            self.console_left.raise_()
+            self.resizeDocks([self.console_left], [side], Qt.Orientation.Horizontal)
+        if w < 1500:
+            self.tabifyDockWidget(self.plots_dock, self.events_dock)
+            self.plots_dock.raise_()
+        self.resizeDocks([self.plots_dock], [max(220, min(340, int(h * 0.3)))],
+                         Qt.Orientation.Vertical)
+        if w >= 1500:
+            bottom = max(400, w - (2 if self.consoles_split else 1) * side)
+            self.resizeDocks([self.plots_dock, self.events_dock],
+                             [bottom * 3 // 5, bottom * 2 // 5], Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.service_pill = StatusPill("servicePill", "Clients reach every workload")
+        self.split_pill = StatusPill("splitPill", "Both racks advertise the same addresses")
+        self.replication_pill = StatusPill("replicationPill", "SAN consistency group (R18)")
+        self.rpo_pill = StatusPill("rpoPill", "RPO exposure now (age of the oldest write not "
+                                   "yet on the backup) and RPO achieved at the disaster")
+        self.rto_pill = StatusPill("rtoPill", "RTO: service down until restored (R16)")
+        for w in (self.service_pill, self.split_pill, self.replication_pill, self.rpo_pill,
+                  self.rto_pill):
+            bar.addPermanentWidget(w)
+
+    def _action(self, menu: QMenu, text: str, slot: Any, shortcut: Any = None,
+                name: str = "") -> QAction:
+        act = QAction(text, self)
+        if name:
+            act.setObjectName(name)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                act.setShortcuts(shortcut)
+            else:
+                act.setShortcut(shortcut)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        self.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        file = mb.addMenu("&File")
+        self.open_action = self._action(file, "&Open scenario…", self.open_dialog,
+                                        QKeySequence.StandardKey.Open, "openAction")
+        self.open_action.setIcon(icon("open"))
+        self.recent_menu = file.addMenu("Recent scenarios")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.restart_action = self._action(file, "&Restart scenario", self.restart,
+                                           QKeySequence("Ctrl+R"), "restartAction")
+        self.restart_action.setIcon(icon("restart"))
+        file.addSeparator()
+        self._action(file, "Save &screenshot…", self.save_screenshot_dialog,
+                     QKeySequence("Ctrl+Shift+S"), "screenshotAction")
+        file.addSeparator()
+        self.quit_action = self._action(file, "&Quit", self.close,
+                                        QKeySequence.StandardKey.Quit, "quitAction")
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+
+        view = mb.addMenu("&View")
+        self.fit_action = self._action(view, "&Fit topology", self.topology.fit,
+                                       [QKeySequence("F"), QKeySequence("Ctrl+0")], "fitAction")
+        self._action(view, "Zoom in", lambda: self.topology.zoom(1.25),
+                     QKeySequence.StandardKey.ZoomIn)
+        self._action(view, "Zoom out", lambda: self.topology.zoom(0.8),
+                     QKeySequence.StandardKey.ZoomOut)
+        view.addSeparator()
+        for dock in (self.console_left, self.console_right, self.plots_dock,
+                     self.events_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addAction(self.timebar.toggleViewAction())
+        view.addSeparator()
+        self.fullscreen_action = self._action(view, "Full screen", self.toggle_fullscreen,
+                                              QKeySequence(Qt.Key.Key_F11), "fullscreenAction")
+        self.fullscreen_action.setCheckable(True)
+        self.legend_action = self._action(view, "Show &legend", self._toggle_legend,
+                                          QKeySequence("L"), "legendAction")
+        self.legend_action.setCheckable(True)
+        self.legend_action.setChecked(True)
+        self._action(view, "Reset layout", self.reset_layout)
+
+        sim = mb.addMenu("&Simulation")
+        for act in self.timebar.actions_for_window:
+            sim.addAction(act)
+
+        help_ = mb.addMenu("&Help")
+        self._action(help_, "&About DR Twin", self.about)
+
+    # -- scenario -------------------------------------------------------------------------------
+
+    def _on_loaded(self) -> None:
+        sc = self.controller.scenario
+        self.setWindowTitle(f"DR Twin — {sc.name}")
+        if sc.path:
+            self._add_recent(sc.path)
+        self.refresh_status()
+
+    def open_file(self, path: str | Path) -> bool:
+        """Open a scenario; a broken one shows the loader's message and keeps the current
+        scenario. Returns True if the new scenario is loaded."""
+        try:
+            self.controller.open(str(path))
+        except ScenarioError as e:
+            where = e.path or str(path)
+            if e.line is not None:
+                where += f", line {e.line}"
+            detail = f"{where}\n\n" + (f"Field: {e.field}\n" if e.field else "") + e.message
+            self.error("Cannot open the scenario", "The scenario file is invalid; the "
+                       f"current scenario ({self.controller.scenario.name}) stays open.",
+                       detail)
+            return False
+        except OSError as e:
+            self.error("Cannot open the scenario", f"Cannot read {path}: {e.strerror or e}")
+            return False
+        return True
+
+    def error(self, title: str, text: str, detail: str = "") -> None:
+        """A modal error message (tests replace ``QMessageBox.critical``)."""
+        self.statusBar().showMessage(f"{title}: {detail or text}".replace("\n", " "), 15000)
+        QMessageBox.critical(self, title, f"{text}\n\n{detail}" if detail else text)
+
+    def open_dialog(self) -> None:
+        start = str(SCENARIOS if SCENARIOS.exists() else Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open scenario", start,
+                                              "Scenarios (*.yaml *.yml);;All files (*)")
+        if path:
+            self.open_file(path)
+
+    def restart(self) -> None:
+        self.controller.restart()
+        self.statusBar().showMessage("Scenario restarted", 4000)
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        files = [p for p in self.recent_files() if p != path]
+        files.insert(0, path)
+        if self.persist:
+            self.settings.setValue("recent", files[:MAX_RECENT])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for path in files:
+            act = self.recent_menu.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        if not files:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    # -- view ---------------------------------------------------------------------------------------
+
+    def toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.fullscreen_action.setChecked(self.isFullScreen())
+
+    def _toggle_legend(self) -> None:
+        self.legend.setVisible(self.legend_action.isChecked())
+
+    def reset_layout(self) -> None:
+        """The default dock layout for the current window size."""
+        for dock in (self.console_left, self.console_right, self.plots_dock,
+                     self.events_dock):
+            dock.setFloating(False)
+            dock.show()
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.console_left)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.console_right)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.plots_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.events_dock)
+        self.splitDockWidget(self.plots_dock, self.events_dock, Qt.Orientation.Horizontal)
+        self._default_layout()
+        QTimer.singleShot(0, self.topology.fit)
+
+    def save_screenshot(self, path: str | Path) -> bool:
+        return bool(self.grab().save(str(path)))
+
+    def save_screenshot_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "drtwin.png",
+                                              "PNG images (*.png)")
+        if path:
+            ok = self.save_screenshot(path)
+            self.statusBar().showMessage(f"Screenshot saved to {path}" if ok
+                                         else f"Could not save {path}", 6000)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "About DR Twin",
+            "<h3>DR Twin</h3><p>A digital twin of two IBM PureApplication System racks doing "
+            "disaster recovery: DR profiles, SAN replication, management cloning, failover "
+            "and failback, with the faults an instructor injects.</p>"
+            "<p>Space play/pause · + / − speed · N or → next event · Ctrl+O open · "
+            "Ctrl+R restart · F11 full screen · right-click an item to inject a fault.</p>")
+
+    # -- live status ----------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        st = self.controller.state()
+        svc = st["service"]
+        split = bool(svc["split_brain"])
+        self.service_pill.set("Service available" if svc["available"] else "Service DOWN",
+                              "ok" if svc["available"] else "bad")
+        self.split_pill.set("SPLIT BRAIN" if split else "No split brain",
+                            "bad" if split else "off")
+        rep = st["replication"]
+        state = str(rep["state"]).replace("_", " ")
+        if rep["state"] == "inconsistent_copying":
+            state += f" {rep['progress'] * 100:.0f}%"
+        level = ("ok" if rep["state"] == "consistent_synchronized" else
+                 "bad" if rep["state"].startswith("inconsistent") or rep["errors"] else "warn")
+        if rep["errors"]:
+            state += f" · error {', '.join(rep['errors'])}"
+        self.replication_pill.set(f"Replication: {state}", level)
+        out = st["outcome"]
+        rpo_now = rep.get("rpo_s")
+        objectives = self.controller.scenario.objectives or {}
+        rpo_obj = objectives.get("rpo_s")
+        rto_obj = objectives.get("rto_s")
+        if out.get("rpo_achieved_s") is not None:
+            lost = out.get("data_loss_bytes")
+            text = f"RPO achieved {format_duration(out['rpo_achieved_s'])}"
+            if lost:
+                text += f" · {format_bytes(lost)} lost"
+            bad = rpo_obj is not None and out["rpo_achieved_s"] > rpo_obj
+            self.rpo_pill.set(text, "bad" if bad else "warn" if lost else "ok")
+        else:
+            exposure = format_duration(rpo_now) if rpo_now is not None else "—"
+            over = rpo_obj is not None and rpo_now is not None and rpo_now > rpo_obj
+            self.rpo_pill.set(f"RPO exposure {exposure}", "warn" if over else "ok")
+        down = out.get("service_down_at_s")
+        if out.get("rto_s") is not None:
+            miss = rto_obj is not None and out["rto_s"] > rto_obj
+            self.rto_pill.set(f"RTO {format_duration(out['rto_s'])}"
+                              + (" (objective missed)" if miss else ""), "bad" if miss else "ok")
+        elif down is not None:
+            running = self.controller.now - down
+            obj = (f" / {format_duration(rto_obj)}" if rto_obj is not None
+                   and math.isfinite(rto_obj) else "")
+            self.rto_pill.set(f"Outage {format_duration(running)}{obj}", "bad")
+        else:
+            self.rto_pill.set("RTO —  (no outage)", "off")
+
+    def _on_result(self, res: Any) -> None:
+        prefix = "Done" if res.ok else "Refused"
+        self.statusBar().showMessage(f"{prefix}: {res.text}", 10000)
+
+    def _on_step(self, step: Any) -> None:
+        if not step.ok:
+            self.statusBar().showMessage(f"Step {step.index + 1} ({step.do}): {step.message}",
+                                         10000)
+
+    def _on_event_selected(self, item: str | None) -> None:
+        if item:
+            self.topology.highlight(item)
+
+    def _on_item_selected(self, node_id: str) -> None:
+        self.statusBar().showMessage(f"Selected {node_id} — right-click for faults", 5000)
+
+    # -- settings -----------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geo = self.settings.value("geometry")
+        state = self.settings.value("windowState")
+        if isinstance(geo, QByteArray) and not geo.isEmpty() and self.persist:
+            self.restoreGeometry(geo)
+        if isinstance(state, QByteArray) and not state.isEmpty() and self.persist:
+            self.restoreState(state)
+
+    def save_settings(self) -> None:
+        if not self.persist:
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
+        self.controller.pause()
+        self.save_settings()
+        super().closeEvent(event)

@@ -191,6 +191,9 @@ class BoxItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
+        # repainted only when the look changes: a cached pixmap makes overlapping repaints
+        # (the animated links, the volume grid) a blit
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt)
         return self.rect.adjusted(-5, -5, 5, 5)
@@ -466,7 +469,7 @@ class LinkItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt)
-        return QRectF(self.a, self.b).normalized().adjusted(-10, -40, 10, 56)
+        return QRectF(self.a, self.b).normalized().adjusted(0, -40, 0, 56)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()

@@ -38,6 +38,7 @@ ORG = "DRTwin"
 APP = "drtwin"
 MAX_RECENT = 8
 MIN_TOPOLOGY_WIDTH = 820  # below this the racks' labels get too small to read
+MIN_BOTTOM_SPLIT_WIDTH = 1100  # plots and event log side by side, else as tabs
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 
@@ -132,10 +133,10 @@ class MainWindow(QMainWindow):
 
         left, right = controller.twin.system.rack_names
         self.console_docks: dict[str, QDockWidget] = {}
-        self.console_left = self._dock("consoleLeft", f"DR console · {left}",
+        self.console_left = self._dock("consoleLeft", f"{left} · DR console",
                                        make_console(controller, left, self),
                                        Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True)
-        self.console_right = self._dock("consoleRight", f"DR console · {right}",
+        self.console_right = self._dock("consoleRight", f"{right} · DR console",
                                         make_console(controller, right, self),
                                         Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)
         self.console_docks = {left: self.console_left, right: self.console_right}
@@ -210,13 +211,14 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.console_left, self.console_right)
             self.console_left.raise_()
             self.resizeDocks([self.console_left], [side], Qt.Orientation.Horizontal)
-        if w < 1500:
+        bottom = max(400, w - (2 if self.consoles_split else 1) * side)
+        self.bottom_split = bottom >= MIN_BOTTOM_SPLIT_WIDTH
+        if not self.bottom_split:
             self.tabifyDockWidget(self.plots_dock, self.events_dock)
             self.plots_dock.raise_()
         self.resizeDocks([self.plots_dock], [max(220, min(340, int(h * 0.3)))],
                          Qt.Orientation.Vertical)
-        if w >= 1500:
-            bottom = max(400, w - (2 if self.consoles_split else 1) * side)
+        if self.bottom_split:
             self.resizeDocks([self.plots_dock, self.events_dock],
                              [bottom * 3 // 5, bottom * 2 // 5], Qt.Orientation.Horizontal)
 

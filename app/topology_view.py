@@ -111,6 +111,7 @@ FLOWING_STATES = ("consistent_synchronized", "inconsistent_copying", "consistent
 
 # layout, in scene units (about pixels at 100 %)
 RACK_W = 350.0
+RACK_W_BIG = 470.0  # many compute nodes or workloads: wider, so fewer rows
 GAP = 230.0
 PAD = 12.0
 HEADER_H = 64.0
@@ -666,7 +667,7 @@ class Legend(QWidget):
             out.append(("head", heading, fmb.horizontalAdvance(heading) + 10))
             for name, colour in swatches:
                 out.append(("swatch", f"{colour}|{name}",
-                            self.SW + 6 + fm.horizontalAdvance(name) + 14))
+                            self.SW + 5 + fm.horizontalAdvance(name) + 11))
         return out
 
     def _place(self, width: int) -> list[tuple[str, str, int, int]]:
@@ -677,8 +678,8 @@ class Legend(QWidget):
         for i, (kind, text, w) in enumerate(tokens):
             need = w + (tokens[i + 1][2] if kind == "head" and i + 1 < len(tokens) else 0)
             if kind == "head" and x > self.MARGIN:
-                need += 14
-                x += 14
+                need += 10
+                x += 10
             if x + need > width - self.MARGIN and x > self.MARGIN:
                 x, y = self.MARGIN, y + line_h
             placed.append((kind, text, x, y))
@@ -729,7 +730,7 @@ class Legend(QWidget):
                 p.drawRect(sw)
             p.setFont(self.font())
             p.setPen(QColor(C.INK_SOFT))
-            p.drawText(QRectF(x + self.SW + 6, top, 400, line_h),
+            p.drawText(QRectF(x + self.SW + 5, top, 400, line_h),
                        int(Qt.AlignmentFlag.AlignVCenter), name)
 
 
@@ -831,6 +832,7 @@ class TopologyView(QGraphicsView):
         self.setBackgroundBrush(QColor(C.CANVAS))
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.auto_fit = True
+        self.rack_w = RACK_W
         self.node_items: dict[str, QGraphicsItem] = {}
         self.grids: dict[str, VolumeGridItem] = {}
         self.lost: dict[str, LostOverlay] = {}
@@ -898,8 +900,10 @@ class TopologyView(QGraphicsView):
         g = twin.graph
         racks = list(twin.system.rack_names)
         n_wl = sum(1 for _, d in g.nodes(data=True) if d["type"] == "workload")
+        big = max(r.compute_nodes for r in twin.system.racks) > 24 or n_wl > 9
+        self.rack_w = RACK_W_BIG if big else RACK_W
         for i, rack in enumerate(racks):
-            x = i * (RACK_W + GAP)
+            x = i * (self.rack_w + GAP)
             self._build_rack(rack, x, n_wl)
         bottom = max(lay.rect.bottom() for lay in self._layouts.values())
         for lay in self._layouts.values():  # same height for both racks
@@ -929,7 +933,7 @@ class TopologyView(QGraphicsView):
         g = twin.graph
         d = g.nodes[f"rack:{rack}"]
         cfg = twin.system.rack(rack)
-        inner_l, inner_w = x + PAD, RACK_W - 2 * PAD
+        inner_l, inner_w = x + PAD, self.rack_w - 2 * PAD
         y = RACK_TOP + HEADER_H + 10
         # ToR switches and management nodes: 1U units, side by side
         unit_w = (inner_w - 3 * 6) / 4
@@ -944,7 +948,7 @@ class TopologyView(QGraphicsView):
         cg_top = y
         y += 30
         n_cn = cfg.compute_nodes
-        cols = 6 if n_cn <= 24 else 8
+        cols = 6 if n_cn <= 24 else 10
         gap = 5.0
         cg_inner_l, cg_inner_w = inner_l + 8, inner_w - 16
         cw = (cg_inner_w - gap * (cols - 1)) / cols
@@ -953,15 +957,15 @@ class TopologyView(QGraphicsView):
             row, col = divmod(c, cols)
             nid = f"compute:{rack}:{c}"
             rect = QRectF(cg_inner_l + col * (cw + gap), y + row * (ch + gap), cw, ch)
-            self._add(BoxItem(nid, rect, g.nodes[nid]["label"],
-                              title_px=12 if cols == 6 else 10), nid)
+            label = g.nodes[nid]["label"] if cols == 6 else f"{c + 1:02d}"
+            self._add(BoxItem(nid, rect, label, title_px=12), nid)
         y += math.ceil(n_cn / cols) * (ch + gap) + 4
         self._add(TextItem(QRectF(cg_inner_l, y, cg_inner_w, 20), "WORKLOADS", 12, True,
                            C.INK_SOFT, Qt.AlignmentFlag.AlignLeft))
         y += 22
-        wl_cols = 3
+        wl_cols = 3 if n_wl <= 9 else 4
         wl_w = (cg_inner_w - gap * (wl_cols - 1)) / wl_cols
-        wl_h = 38.0 if n_wl <= 6 else 32.0
+        wl_h = 38.0 if n_wl <= 9 else 34.0
         slots = []
         for k in range(max(n_wl, 1)):
             row, col = divmod(k, wl_cols)
@@ -1012,7 +1016,7 @@ class TopologyView(QGraphicsView):
         self._add(grid)
         self.grids[rack] = grid
         y = v7_top + 36 + grid_h + 10 + PAD
-        rect = QRectF(x, RACK_TOP, RACK_W, y - RACK_TOP)
+        rect = QRectF(x, RACK_TOP, self.rack_w, y - RACK_TOP)
         info = f"{d.get('model', '')} · {n_cn} compute nodes · {cfg.cores} cores"
         self._add(RackItem(f"rack:{rack}", rect, rack, info), f"rack:{rack}")
         overlay = LostOverlay(rect)
@@ -1024,12 +1028,12 @@ class TopologyView(QGraphicsView):
         """Clients at the top centre, each rack's external router beside them, above its
         rack: router → clients carries the service addresses when it advertises."""
         twin = self.controller.twin
-        total_w = 2 * RACK_W + GAP
+        total_w = 2 * self.rack_w + GAP
         cloud = CloudItem("clients", QRectF(total_w / 2 - 105, 0, 210, 96), "Clients")
         self._add(cloud, "clients")
         for rack in racks:
             lay = self._layouts[rack]
-            cx = lay.x + RACK_W / 2
+            cx = lay.x + self.rack_w / 2
             side = -1 if lay.x < total_w / 2 else 1
             rid = f"router:{rack}"
             r_rect = QRectF(cx - 115, 18, 230, 60)
@@ -1046,7 +1050,7 @@ class TopologyView(QGraphicsView):
             self.wires[f"serves:{rack}"] = serve
             site = twin.graph.nodes[f"rack:{rack}"].get("site", "")
             label = {"site-a": "SITE A", "site-b": "SITE B"}.get(site, site.upper())
-            self._add(TextItem(QRectF(lay.x + 4, RACK_TOP - 32, RACK_W / 2 - 20, 26), label, 15,
+            self._add(TextItem(QRectF(lay.x + 4, RACK_TOP - 32, self.rack_w / 2 - 20, 26), label, 15,
                                True, C.INK_SOFT, Qt.AlignmentFlag.AlignLeft))
 
     def _build_links(self, racks: list[str]) -> None:

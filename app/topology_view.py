@@ -746,8 +746,14 @@ class TopologyScene(QGraphicsScene):
     def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # noqa: N802 (Qt)
         view = self.views()[0] if self.views() else None
         transform = view.transform() if view else None
-        item = self.itemAt(event.scenePos(), transform) if transform is not None else None
-        text = self._describe(item, event.scenePos()) if item is not None else ""
+        text = ""
+        if transform is not None:
+            # the topmost item that stands for a node (overlays and captions don't)
+            for item in self.items(event.scenePos(), Qt.ItemSelectionMode.IntersectsItemShape,
+                                   Qt.SortOrder.DescendingOrder, transform):
+                if getattr(item, "node_id", None):
+                    text = self._describe(item, event.scenePos())
+                    break
         if text:
             QToolTip.showText(event.screenPos(), text, view)
         else:

@@ -368,3 +368,23 @@ def test_volume_colours_function_matches_state_per_volume(qtbot: Any) -> None:
     n = len(view.controller.twin.volume_names)
     out = volume_colours(rep, n)
     assert out.dtype == np.uint32 and out.shape == (n,)
+
+
+def test_hover_shows_a_live_tooltip(qtbot: Any) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    view = make_view(qtbot)
+
+    def tooltip_at(node_id: str) -> str:
+        pos = view.mapFromScene(view.node_items[node_id].sceneBoundingRect().center())
+        ev = QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos))
+        QApplication.sendEvent(view.viewport(), ev)
+        return QToolTip.text() if QToolTip.isVisible() else ""
+
+    assert "Workload orders-db" in tooltip_at("workload:orders-db")
+    assert "running" in tooltip_at("workload:orders-db")
+    view.controller.apply(A.LoseRack(rack="raleigh"))
+    assert "failed" in tooltip_at("workload:orders-db")
+    assert "Fibre Channel link" in tooltip_at("link:fc")

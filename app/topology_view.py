@@ -775,6 +775,8 @@ class DegradeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Degrade the {link.upper()} link")
         form = QFormLayout(self)
+        form.addRow(QLabel(f"The {link.upper()} link runs at {bandwidth_mbps:,.0f} Mb/s. "
+                           "Injected as an instructor's fault."))
         self.latency = QDoubleSpinBox(suffix=" ms", maximum=1000, decimals=1, value=20)
         self.bandwidth = QDoubleSpinBox(suffix=" Mb/s", minimum=0.1, maximum=1e6,
                                         decimals=1, value=max(0.1, bandwidth_mbps / 4))
@@ -799,6 +801,7 @@ class SurgeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Surge the writes of {workload}")
         form = QFormLayout(self)
+        form.addRow(QLabel(f"{workload} writes at this rate, then returns to normal."))
         self.rate = QDoubleSpinBox(suffix=" MB/s", minimum=0.1, maximum=100_000, decimals=1,
                                    value=200)
         self.minutes = QDoubleSpinBox(suffix=" min", minimum=0.1, maximum=24 * 60, decimals=1,
@@ -1550,7 +1553,7 @@ class TopologyView(QGraphicsView):
             link = node_id.split(":", 1)[1]
             ls = st["links"][link]
             name = link.upper()
-            menu.addSection(f"{name} link")
+            self._heading(menu, f"{name} link")
             self._entry(menu, f"Cut the {name} link", A.CutLink(link=link), ls["up"])
             act = menu.addAction(f"Degrade the {name} link…")
             act.triggered.connect(lambda: self._degrade(link))
@@ -1560,14 +1563,14 @@ class TopologyView(QGraphicsView):
         rack = node_id.split(":")[1] if ":" in node_id else None
         if kind == "workload":
             name = node_id.split(":", 1)[1]
-            menu.addSection(f"Workload {name}")
+            self._heading(menu, f"Workload {name}")
             act = menu.addAction(f"Surge the writes of {name}…")
             act.triggered.connect(lambda: self._surge(name))
             return menu
         if kind == "compute" and rack is not None:
             i = int(node_id.split(":")[2])
             failed = i in twin.workloads.nodes[rack].failed
-            menu.addSection(f"Compute node {i + 1:02d} · {rack}")
+            self._heading(menu, f"Compute node {i + 1:02d} · {rack}")
             self._entry(menu, f"Fail compute node {i + 1:02d}",
                         A.FailComputeNode(rack=rack, node=i), not failed)
         if kind == "volume" and rack is not None:
@@ -1575,7 +1578,7 @@ class TopologyView(QGraphicsView):
         if rack is not None and rack in st["racks"]:
             rs = st["racks"][rack]
             up = rs["status"] == "up"
-            menu.addSection(f"Rack {rack}")
+            self._heading(menu, f"Rack {rack}")
             self._entry(menu, f"Lose rack {rack} (site disaster)", A.LoseRack(rack=rack), up)
             self._entry(menu, f"Restore rack {rack}", A.RestoreRack(rack=rack), not up)
             self._entry(menu, f"Fail the V7000 storage of {rack}", A.FailStorage(rack=rack),
@@ -1584,6 +1587,18 @@ class TopologyView(QGraphicsView):
                         A.FailManagementNode(rack=rack),
                         up and rs.get("management_nodes_failed", 0) < 2)
         return menu
+
+    @staticmethod
+    def _heading(menu: QMenu, text: str) -> None:
+        """A bold, inert heading (QMenu sections lose their text under a style sheet)."""
+        if menu.actions():
+            menu.addSeparator()
+        act = menu.addAction(text)
+        f = act.font()
+        f.setBold(True)
+        act.setFont(f)
+        act.setEnabled(False)
+        act.setProperty("heading", True)
 
     def _entry(self, menu: QMenu, text: str, action: A.Action, enabled: bool) -> None:
         act = menu.addAction(text)

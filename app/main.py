@@ -32,44 +32,6 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-_GUARDED = False
-
-
-def guard_none_refcount() -> bool:
-    """Work around a PySide6 bug that aborts the process on Python < 3.12.
-
-    PySide6/shiboken6 6.12.0 drops a reference to ``None`` on every call of a Qt method
-    that returns nothing (``update()``, ``setText()``, ...) and to ``True`` on every
-    ``Signal.emit``. From Python 3.12 these objects are immortal and nothing happens; on
-    3.11 their counts reach zero after some ten thousand calls (seconds to minutes of a
-    running GUI) and CPython aborts with "deallocating None" (or "True or False").
-    6.11.x is not affected. When the leak is detected, give ``None``, ``True`` and
-    ``False`` counts no session can exhaust (what 3.12 does). Idempotent; returns True
-    if the guard is in place.
-    """
-    global _GUARDED
-    if _GUARDED:
-        return True
-    if sys.version_info >= (3, 12):
-        return False
-    import ctypes
-
-    from PySide6.QtCore import QObject, Signal
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
-    for _ in range(8):
-        probe.setObjectName("probe")
-        probe.ping.emit()
-    if sys.getrefcount(None) >= none_before and sys.getrefcount(True) >= true_before:
-        return False
-    for immortal in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(immortal)).value += 1 << 40
-    _GUARDED = True
-    return True
 
 
 def apply_style(app: object) -> None:
@@ -105,7 +67,6 @@ def run_gui(args: argparse.Namespace) -> int:
     from twin.durations import DurationError, parse_duration
     from twin.scenario import ScenarioError, load_scenario
 
-    guard_none_refcount()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "drtwin"])
     assert isinstance(app, QApplication)
     app.setOrganizationName("DRTwin")

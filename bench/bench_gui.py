@@ -83,9 +83,8 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    from app.main import apply_style, guard_none_refcount
+    from app.main import apply_style
 
-    guard_none_refcount()
     app = QApplication.instance() or QApplication(["bench_gui"])
     apply_style(app)
 

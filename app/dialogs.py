@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from twin import actions as A
+from twin.durations import format_bytes
 from twin.events import Result
 from twin.profiles import MANUAL_ACTIONS_AFTER, MANUAL_ACTIONS_BACKUP, MANUAL_ACTIONS_PRIMARY
 
@@ -65,17 +66,6 @@ BUSY_COLOR = "#a15c00"
 
 
 # -- formatting ----------------------------------------------------------------------------
-
-
-def fmt_bytes(b: float | None) -> str:
-    """Decimal units, as the twin counts them (1 MB = 10**6 bytes)."""
-    if b is None:
-        return "—"
-    b = float(b)
-    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if abs(b) >= size:
-            return f"{b / size:.1f} {unit}"
-    return f"{b:.0f} B"
 
 
 def fmt_duration(s: float | None) -> str:
@@ -677,7 +667,7 @@ class VolumeModel(QAbstractTableModel):
             if key == "progress":
                 return fmt_pct(value)
             if key == "lag_bytes":
-                return fmt_bytes(value)
+                return format_bytes(value)
             if key == "rpo_s":
                 return fmt_duration(value)
             return str(value)
@@ -691,7 +681,7 @@ def storage_summary(s: State) -> str:
     parts = [str(r.get("state", "?")), fmt_pct(r.get("progress"))]
     if r.get("state") in ("inconsistent_copying", "consistent_copying") and r.get("eta_s"):
         parts.append(f"ETA {fmt_duration(r.get('eta_s'))}")
-    parts.append(f"lag {fmt_bytes(r.get('lag_bytes'))}")
+    parts.append(f"lag {format_bytes(r.get('lag_bytes'))}")
     # the state document has null for an unbounded RPO: no consistent copy on the backup
     rpo = r.get("rpo_s")
     parts.append(f"RPO {fmt_duration(rpo)}" if rpo is not None else "RPO unbounded (no consistent copy)")

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from app.event_log import EventLog
 from app.timebar import TimeBar, icon
-from app.topology_view import Legend, TopologyView, format_bytes
-from twin.durations import format_duration
+from app.topology_view import Legend, TopologyView
+from twin.durations import format_bytes, format_duration
 from twin.scenario import ScenarioError
 
 if TYPE_CHECKING:

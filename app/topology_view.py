@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from twin import actions as A
-from twin.durations import format_duration
+from twin.durations import format_bytes, format_duration
 
 if TYPE_CHECKING:
     from app.controller import Controller
@@ -155,15 +155,6 @@ def format_clock(t: float) -> str:
     h, rem = divmod(rem, 3600)
     m, s = divmod(rem, 60)
     return f"{d}d {h:02d}:{m:02d}:{s:02d}"
-
-
-def format_bytes(b: float | None) -> str:
-    if b is None or not math.isfinite(b):
-        return "—"
-    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if abs(b) >= size:
-            return f"{b / size:,.1f} {unit}"
-    return f"{b:,.0f} B"
 
 
 def format_rate(bps: float | None) -> str:

@@ -60,10 +60,10 @@ def format_duration(seconds: float) -> str:
 
 
 def format_bytes(n: float | None) -> str:
-    """Decimal units, as storage is sold and as the twin computes: ``1.5 GB``, ``820 KB``."""
+    """Decimal units, as storage is sold and as the twin computes: ``1.5 GB``, ``820 kB``."""
     if n is None or not math.isfinite(n):
         return "—"
-    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if abs(n) >= size:
             return f"{n / size:,.1f} {unit}"
     return f"{n:,.0f} B"

@@ -115,6 +115,13 @@ def _plain(w: QWidget) -> QWidget:
     return w
 
 
+def restyle(widget: QWidget, sheet: str) -> None:
+    """Set a style sheet only when it changes: Qt re-polishes and repaints the widget on
+    every call, even with the same sheet (the console refreshes on every frame)."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
 class DrConsole(QWidget):
     """The disaster recovery profile page of ``rack``: header, Enable, Monitor, Failover."""
 
@@ -411,7 +418,7 @@ class DrConsole(QWidget):
     def _refresh_header(self, p: State | None) -> None:
         if p is None:
             self.icon.setText("")
-            self.icon.setStyleSheet("")
+            restyle(self.icon, "")
             self.profile_name.setText("No disaster recovery profile")
             self.state_label.setText("—")
             self.role_label.setText("—")
@@ -420,9 +427,8 @@ class DrConsole(QWidget):
             defined = p["state"] == "defined"
             color = MUTED_COLOR if defined else OK_COLOR
             self.icon.setText(p.get("icon", "/"))
-            self.icon.setStyleSheet(
-                f"QLabel {{ color: white; background: {color}; border-radius: 15px;"
-                " font-weight: bold; font-size: 16px; }")
+            restyle(self.icon, f"QLabel {{ color: white; background: {color};"
+                    " border-radius: 15px; font-weight: bold; font-size: 16px; }")
             self.icon.setToolTip(p["state"].capitalize())
             self.profile_name.setText(f"{self.rack}-dr")
             self.state_label.setText(p["state"].capitalize())
@@ -456,7 +462,7 @@ class DrConsole(QWidget):
         self.validation_toggle.show()
         text = f"Validation: {len(checks) - len(failed)}/{len(checks)} checks passed"
         self.validation_toggle.setText(text)
-        self.validation_toggle.setStyleSheet(f"color: {ERROR_COLOR if failed else OK_COLOR};")
+        restyle(self.validation_toggle, f"color: {ERROR_COLOR if failed else OK_COLOR};")
         self.validation_list.setVisible(self.validation_toggle.isChecked())
 
     def _refresh_sections(self, s: State, p: State | None) -> None:

@@ -7,7 +7,9 @@
    service availability, and the RTO objective.
 
 Curves are created once and updated with ``setData`` only when ``series.version`` moved
-(architecture.md); clip to view, peak downsampling, no finite check on clean data.
+(architecture.md); clip to view, peak downsampling, no finite check on clean data. Only
+the plots on screen are updated; a hidden tab (or a hidden dock) catches up when it is
+shown.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QStackedLayout, QTabWidget, QWidget
 
@@ -139,9 +141,12 @@ class _Cell:
         box.addItem(self.legend, row=1, col=0)
         self.plot = box.addPlot(row=2, col=0)
         _style_plot(self.plot)
+        self.drawn = -1  # the series version on screen; -1: out of date
+        self.unit: tuple[float, str] = (0.0, "")  # of the time axis
 
     def set_title(self, text: str) -> None:
-        self.title.setText(text, size=TITLE_SIZE, color=FG, bold=True)
+        if text != self.title.text:  # a new text lays the cell out again
+            self.title.setText(text, size=TITLE_SIZE, color=FG, bold=True)
 
 
 class PlotsPanel(QWidget):
@@ -156,8 +161,6 @@ class PlotsPanel(QWidget):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self._version = -1
-        self._unit: tuple[float, str] = (0.0, "")
         self._rto_unit: tuple[float, str] = (0.0, "")
         self._rto_key: Any = None
         self.rto_objective_s: float | None = None
@@ -168,6 +171,8 @@ class PlotsPanel(QWidget):
         self.cells = (self.lag_cell, self.throughput_cell, self.progress_cell, self.rto_cell)
         for p in (self.lag_plot, self.progress_plot):  # one above the other in the grid
             _fix_axes(p)
+        for cell in self.cells:
+            cell.widget.installEventFilter(self)
         self.grid = QWidget()
         self.grid_layout = QGridLayout(self.grid)
         self.grid_layout.setContentsMargins(0, 0, 0, 0)
@@ -194,10 +199,10 @@ class PlotsPanel(QWidget):
         for i, cell in enumerate(self.cells):
             if mode == "grid":
                 self.grid_layout.addWidget(cell.widget, i // 2, i % 2)
-            else:
+                cell.widget.show()  # the tabs hid all but the current one
+            else:  # the tab widget shows only the current tab (showing all would paint all)
                 self.grid_layout.removeWidget(cell.widget)
                 self.tabs.addTab(cell.widget, cell.tab)
-            cell.widget.show()
         if mode == "tabs":
             self.tabs.setCurrentIndex(max(0, current))
         self.stack.setCurrentWidget(self.grid if mode == "grid" else self.tabs)
@@ -308,9 +313,10 @@ class PlotsPanel(QWidget):
     # -- refresh -----------------------------------------------------------------------------
 
     def _scenario_loaded(self) -> None:
-        self._version = -1
         self._rto_key = None
-        self._unit = self._rto_unit = (0.0, "")
+        self._rto_unit = (0.0, "")
+        for cell in self.cells:
+            cell.drawn, cell.unit = -1, (0.0, "")
         obj = getattr(self.controller.scenario, "objectives", {}) or {}
         rpo, rto = obj.get("rpo_s"), obj.get("rto_s")
         self.rpo_line.setVisible(rpo is not None)
@@ -323,26 +329,41 @@ class PlotsPanel(QWidget):
             self.rto_line.label.format = f"RTO objective {fmt_duration(rto)}"
         self.refresh()
 
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        """A cell that comes on screen (its tab or the dock is shown) catches up."""
+        if event.type() == QEvent.Type.Show:
+            self.refresh()
+        return False
+
     def refresh(self) -> None:
+        """Bring the plots on screen up to the series; hidden ones wait until shown."""
         series = self.controller.twin.series
-        if series.version == self._version:
+        version = series.version
+        stale = [c for c in self.cells if c.drawn != version and c.widget.isVisible()]
+        if not stale:
             return
-        self._version = series.version
-        t, lag = series.get("lag_bytes")
+        t = series.get("lag_bytes")[0]
         span = float(t[-1] - t[0]) if len(t) else 0.0
         unit = time_unit(max(span, float(t[-1]) if len(t) else 0.0))
-        if unit != self._unit:
-            self._unit = unit
-            for p in (self.lag_plot, self.throughput_plot, self.progress_plot):
-                p.setLabel("bottom", f"Simulated time ({unit[1]})", **LABEL_STYLE)
         x = t / unit[0]
-        _set(self.lag_curve, x, lag)
-        _set(self.rpo_curve, x, series.get("rpo_s")[1])
-        self._fit_rpo_view(series.get("rpo_s")[1])
-        _set(self.throughput_curve, x, series.get("throughput_bps")[1])
-        _set(self.bandwidth_curve, x, series.get("bandwidth_bps")[1])
-        _set(self.progress_curve, x, series.get("progress")[1] * 100.0)
-        self._refresh_rto(t, series.get("available")[1])
+        for cell in stale:
+            cell.drawn = version
+            if cell is self.rto_cell:
+                self._refresh_rto(t, series.get("available")[1])
+                continue
+            if cell.unit != unit:
+                cell.unit = unit
+                cell.plot.setLabel("bottom", f"Simulated time ({unit[1]})", **LABEL_STYLE)
+            if cell is self.lag_cell:
+                _set(self.lag_curve, x, series.get("lag_bytes")[1])
+                rpo = series.get("rpo_s")[1]
+                _set(self.rpo_curve, x, rpo)
+                self._fit_rpo_view(rpo)
+            elif cell is self.throughput_cell:
+                _set(self.throughput_curve, x, series.get("throughput_bps")[1])
+                _set(self.bandwidth_curve, x, series.get("bandwidth_bps")[1])
+            else:
+                _set(self.progress_curve, x, series.get("progress")[1] * 100.0)
 
     def _fit_rpo_view(self, rpo: np.ndarray) -> None:
         """The RPO axis shows the data and the objective line, from zero."""
@@ -373,16 +394,17 @@ class PlotsPanel(QWidget):
         base = len(STAGES) + 0.15
         _set(self.available_curve, x, base + 0.7 * np.nan_to_num(available))
         if live is None:
-            self.rto_cell.set_title("Recovery (RTO): no outage")
-            self.stage_bars.setOpts(x0=[], width=[], y0=[], height=[], brushes=[])
-            for t in self.stage_labels.values():
-                t.setText("")
-            self.down_line.hide()
-            self.rto_line.hide()
-            self.rto_hint.show()
+            if self._rto_key != "no outage":  # once, not on every frame
+                self._rto_key = "no outage"
+                self.rto_cell.set_title("Recovery (RTO): no outage")
+                self.stage_bars.setOpts(x0=[], width=[], y0=[], height=[], brushes=[])
+                for text in self.stage_labels.values():
+                    text.setText("")
+                self.down_line.hide()
+                self.rto_line.hide()
+                self.rto_hint.show()
+                self.rto_plot.enableAutoRange(axis="x", enable=True)
             self.rto_hint.setPos((x[-1] / 2) if len(x) else 0.5, len(STAGES) / 2)
-            self.rto_plot.enableAutoRange(axis="x", enable=True)
-            self._rto_key = None
             return
         bd, current = live
         down = outcome.service_down_at_s

@@ -189,3 +189,28 @@ def test_a_grid_when_there_is_room_tabs_when_the_panel_is_short(qtbot: QtBot) ->
     w.resize(1200, 800)
     qtbot.waitUntil(lambda: w.mode == "grid")
     assert w.available_curve is curve and all(cell.widget.isVisible() for cell in w.cells)
+
+
+def test_only_the_plots_on_screen_are_updated_a_hidden_one_catches_up(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    c = make()
+    w = panel(qtbot, c)
+    w.resize(900, 300)
+    qtbot.waitUntil(lambda: w.mode == "tabs")
+    w.tabs.setCurrentIndex(0)
+    assert [cell.widget.isVisible() for cell in w.cells] == [True, False, False, False]
+    calls: list[int] = []
+    original = w.throughput_curve.setData
+    monkeypatch.setattr(w.throughput_curve, "setData",
+                        lambda *a, **k: (calls.append(1), original(*a, **k)))
+    c.advance(600)
+    t, _ = c.twin.series.get("lag_bytes")
+    assert len(xdata(w.lag_curve)) == len(t)  # on screen: up to date
+    assert not calls  # a hidden tab is not updated...
+    w.tabs.setCurrentIndex(1)
+    assert calls and len(xdata(w.throughput_curve)) == len(t)  # ...until it is shown
+    w.hide()  # the whole panel (a hidden or tabbed dock)
+    c.advance(600)
+    assert len(xdata(w.throughput_curve)) < len(c.twin.series.get("lag_bytes")[0])
+    w.show()
+    assert len(xdata(w.throughput_curve)) == len(c.twin.series.get("lag_bytes")[0])

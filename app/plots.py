@@ -7,13 +7,31 @@
    service availability, and the RTO objective.
 
 Curves are created once and updated with ``setData`` only when ``series.version`` moved
-(architecture.md); clip to view, peak downsampling, no finite check on clean data. Only
-the plots on screen are updated; a hidden tab (or a hidden dock) catches up when it is
-shown.
+(architecture.md); clip to view, peak downsampling, no finite check on clean data.
+
+What a frame costs (bench/bench_gui.py, 24 h of history = 8,640 samples per curve):
+
+- only the plots on screen are updated; a hidden tab (or a hidden dock) catches up when
+  it is shown;
+- peak downsampling to about one min/max pair per pixel column (``DS_PER_PIXEL``), so a
+  curve paints O(pixels), not O(samples); pyqtgraph's default keeps five samples per
+  pixel, which at these sizes meant no downsampling at all;
+- grid lines are opaque, pre-blended over the white background and drawn under the data
+  (``_Axis``): Qt's raster engine draws translucent aliased lines some 30x slower than
+  opaque ones, and the grid was two thirds of a plot's paint;
+- the views' ranges are set from the data in round steps (``stepped_range``,
+  ``nice_top``), not by pyqtgraph's auto-range on every frame: the axes and the grid are
+  redrawn only when a step is crossed (once a simulated hour for a 24 h window), and the
+  new range is applied before painting, so a plot paints once per frame, not twice;
+- a filled curve is filled with one path, not pyqtgraph's chunks of 50 points.
+
+A plot follows the data until the user drags or wheels in it; a double-click follows
+again.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,11 +55,51 @@ TITLE_SIZE = "13pt"
 TICK_PT = 10
 LABEL_STYLE = {"color": FG, "font-size": "11pt"}
 MINUTES_UP_TO_S = 2 * 3600  # time axis in minutes up to two hours, then in hours
+BACKGROUND = (255, 255, 255)  # the plots' background ("w"); the grid is blended over it
+CLEARANCE_PX = 10  # room at the ends of an axis for its first label, which pyqtgraph hides
+# when it would stick out of the plot
+DS_PER_PIXEL = 1.0  # auto downsampling keeps ~one peak (min/max) bin per pixel column
 
 
 def time_unit(span_s: float) -> tuple[float, str]:
     """Seconds per axis unit, and its name: minutes when short, else hours."""
     return (60.0, "min") if span_s <= MINUTES_UP_TO_S else (3600.0, "h")
+
+
+def stepped_range(lo: float, hi: float) -> tuple[float, float]:
+    """A time range over ``[lo, hi]`` that moves by round steps (a tenth of the span's
+    decade: 1 % to 10 % of the span), so that a live time axis, its ticks and its grid are
+    redrawn now and then, not on every frame. Its start is ``lo`` rounded down and its
+    length the span rounded up plus one step, so a window that slides (a full ring of
+    samples) steps once per step, its two ends together; the right end keeps one or two
+    steps of room."""
+    span = hi - lo
+    if not span > 0:
+        return lo, lo + 1.0
+    step = 10.0 ** math.floor(math.log10(span)) / 10
+    start = math.floor(lo / step) * step
+    return start, start + (math.ceil(span / step) + 1) * step
+
+
+def nice_top(value: float) -> float:
+    """A round upper bound a little above ``value`` (1 for nothing to show): the value axis
+    from zero moves only when the data crosses a step of a fifth of its decade."""
+    if not (value > 0 and math.isfinite(value)):
+        return 1.0
+    value *= 1.05
+    step = 10.0 ** math.floor(math.log10(value)) / 5
+    return math.ceil(value / step) * step
+
+
+def margin(length_px: float) -> float:
+    """The fraction of an axis to leave beyond the data's ends (zero, the first and the last
+    sample), so that their labels show (``CLEARANCE_PX``)."""
+    return min(0.2, max(0.01, CLEARANCE_PX / max(float(length_px), 1.0)))
+
+
+def _peak(y: np.ndarray) -> float:
+    finite = y[np.isfinite(y)]
+    return float(finite.max()) if finite.size else 0.0
 
 
 def _clean(y: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -59,6 +117,56 @@ def _set(curve: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
         curve.setData(x, y, connect="all", skipFiniteCheck=True)
     else:
         curve.setData(x, y, connect="finite", skipFiniteCheck=False)
+
+
+_OPAQUE_PENS: dict[tuple[int, float], Any] = {}
+
+
+def _opaque(pen: Any) -> Any:
+    """The pen with its translucent colour blended over the background, made opaque: the
+    same look on the white plots, at a fraction of the cost (cached per colour)."""
+    color = pen.color()
+    if color.alpha() == 255:
+        return pen
+    key = (color.rgba(), pen.widthF())
+    out = _OPAQUE_PENS.get(key)
+    if out is None:
+        a = color.alphaF()
+        rgb = [round(c * a + b * (1 - a)) for c, b in
+               zip((color.red(), color.green(), color.blue()), BACKGROUND, strict=True)]
+        out = pg.QtGui.QPen(pen)
+        out.setColor(pg.QtGui.QColor(*rgb))
+        _OPAQUE_PENS[key] = out
+    return out
+
+
+class _Axis(pg.AxisItem):
+    """An axis whose grid lines are opaque (see the module's docstring), drawn under the
+    data (pyqtgraph draws its translucent grid over it), so they never hide a curve. Only
+    the left and bottom axes draw one: the RPO axis on the right would add a second set of
+    horizontal lines that do not line up with the first."""
+
+    def setGrid(self, grid: Any) -> None:  # noqa: N802 (pyqtgraph)
+        super().setGrid(grid if self.orientation in ("left", "bottom") else False)
+
+    def generateDrawSpecs(self, p: Any) -> Any:  # noqa: N802 (pyqtgraph)
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self.grid is False:
+            return specs
+        axis, ticks, texts = specs
+        return axis, [(_opaque(pen), p1, p2) for pen, p1, p2 in ticks], texts
+
+
+def _axes() -> dict[str, _Axis]:
+    return {name: _Axis(name) for name in ("left", "bottom", "right", "top")}
+
+
+def _one_fill_path(item: pg.PlotDataItem) -> pg.PlotDataItem:
+    """Fill under the curve with one path. pyqtgraph splits the fill into paths of 50
+    points, one translucent ``fillPath`` each: a win for 100,000 points, a loss for the
+    ~1,000 left after downsampling (about 1 ms a frame on the progress plot)."""
+    item.curve._shouldUseFillPathList = lambda: False
+    return item
 
 
 def _style_plot(p: pg.PlotItem) -> None:
@@ -139,10 +247,18 @@ class _Cell:
         self.legend = pg.LegendItem(offset=None, colCount=2, labelTextColor=FG,
                                     labelTextSize="10pt", horSpacing=16)
         box.addItem(self.legend, row=1, col=0)
-        self.plot = box.addPlot(row=2, col=0)
+        self.plot = box.addPlot(row=2, col=0, axisItems=_axes())
+        self.plot.hideAxis("top")  # pyqtgraph shows every axis it is given
+        self.plot.hideAxis("right")
+        for axis in self.plot.axes.values():
+            axis["item"].setZValue(-200)  # pyqtgraph puts them over the view box (-100)
         _style_plot(self.plot)
         self.drawn = -1  # the series version on screen; -1: out of date
         self.unit: tuple[float, str] = (0.0, "")  # of the time axis
+        self.follow = True  # the view follows the data until the user zooms or pans
+        self.view: Any = None  # the ranges last set while following
+        self.widget.setToolTip("Drag to pan, wheel to zoom; double-click to follow the "
+                               "live data again")
 
     def set_title(self, text: str) -> None:
         if text != self.title.text:  # a new text lays the cell out again
@@ -162,6 +278,7 @@ class PlotsPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._rto_unit: tuple[float, str] = (0.0, "")
+        self._rpo_range: Any = None  # the range of the RPO axis
         self._rto_key: Any = None
         self.rto_objective_s: float | None = None
         self._build_lag()
@@ -173,6 +290,13 @@ class PlotsPanel(QWidget):
             _fix_axes(p)
         for cell in self.cells:
             cell.widget.installEventFilter(self)
+            cell.plot.vb.sigRangeChangedManually.connect(
+                lambda *_, c=cell: setattr(c, "follow", False))
+            cell.plot.vb.sigResized.connect(lambda *_, c=cell: self._resized(c))
+            cell.widget.scene().sigMouseClicked.connect(
+                lambda ev, c=cell: self._follow_again(c) if ev.double() else None)
+        self.rpo_view.sigRangeChangedManually.connect(
+            lambda *_: setattr(self.lag_cell, "follow", False))
         self.grid = QWidget()
         self.grid_layout = QGridLayout(self.grid)
         self.grid_layout.setContentsMargins(0, 0, 0, 0)
@@ -220,18 +344,21 @@ class PlotsPanel(QWidget):
         self.lag_cell = _Cell("Replication lag and RPO exposure", "Lag and RPO")
         p = self.lag_plot = self.lag_cell.plot
         p.setLabel("left", "Lag", units="B", **LABEL_STYLE)
-        self.lag_curve = p.plot(pen=pg.mkPen(BLUE, width=2))
+        self.lag_curve = p.plot(pen=pg.mkPen(BLUE, width=2), autoDownsampleFactor=DS_PER_PIXEL)
         self.lag_cell.legend.addItem(self.lag_curve, "Lag (left)")
         # RPO on a second y axis, on the right
         self.rpo_view = pg.ViewBox()
         p.showAxis("right")
-        p.scene().addItem(self.rpo_view)
+        # in the plot, over its grid (the axes, -200) and under the lag (the view box, -100)
+        self.rpo_view.setParentItem(p)
+        self.rpo_view.setZValue(-150)
         right = p.getAxis("right")
         right.linkToView(self.rpo_view)
         right.setLabel("RPO exposure", units="s", **LABEL_STYLE)
         right.enableAutoSIPrefix(False)
         self.rpo_view.setXLink(p)
-        self.rpo_curve = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=2))
+        self.rpo_curve = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=2),
+                                         autoDownsampleFactor=DS_PER_PIXEL)
         self.rpo_curve.setClipToView(True)
         self.rpo_curve.setDownsampling(auto=True, method="peak")
         self.rpo_view.addItem(self.rpo_curve)
@@ -244,7 +371,7 @@ class PlotsPanel(QWidget):
         self.rpo_view.setMouseEnabled(x=True, y=False)
 
         def sync() -> None:
-            self.rpo_view.setGeometry(p.vb.sceneBoundingRect())
+            self.rpo_view.setGeometry(p.vb.geometry())
             self.rpo_view.linkedViewChanged(p.vb, self.rpo_view.XAxis)
 
         p.vb.sigResized.connect(sync)
@@ -254,8 +381,10 @@ class PlotsPanel(QWidget):
                                      "Throughput")
         p = self.throughput_plot = self.throughput_cell.plot
         p.setLabel("left", "Rate", units="b/s", **LABEL_STYLE)
-        self.bandwidth_curve = p.plot(pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine))
-        self.throughput_curve = p.plot(pen=pg.mkPen(BLUE, width=2))
+        self.bandwidth_curve = p.plot(pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine),
+                                      autoDownsampleFactor=DS_PER_PIXEL)
+        self.throughput_curve = p.plot(pen=pg.mkPen(BLUE, width=2),
+                                       autoDownsampleFactor=DS_PER_PIXEL)
         self.throughput_cell.legend.addItem(self.throughput_curve, "Throughput")
         self.throughput_cell.legend.addItem(self.bandwidth_curve, "FC link bandwidth")
 
@@ -266,8 +395,9 @@ class PlotsPanel(QWidget):
         p.getAxis("left").enableAutoSIPrefix(False)
         p.setYRange(0, 100, padding=0.05)
         p.enableAutoRange(axis="y", enable=False)
-        self.progress_curve = p.plot(pen=pg.mkPen(GREEN, width=2), fillLevel=0,
-                                     brush=pg.mkBrush(24, 128, 56, 30))
+        self.progress_curve = _one_fill_path(p.plot(
+            pen=pg.mkPen(GREEN, width=2), fillLevel=0, brush=pg.mkBrush(24, 128, 56, 30),
+            autoDownsampleFactor=DS_PER_PIXEL))
         self.progress_cell.legend.hide()
 
     def _build_rto(self) -> None:
@@ -292,9 +422,10 @@ class PlotsPanel(QWidget):
             t.setFont(f)
             p.addItem(t)
             self.stage_labels[key] = t
-        self.available_curve = p.plot(
+        self.available_curve = _one_fill_path(p.plot(
             pen=pg.mkPen(GREEN, width=2), fillLevel=len(STAGES) + 0.15,
-            brush=pg.mkBrush(24, 128, 56, 70), stepMode="left")
+            brush=pg.mkBrush(24, 128, 56, 70), stepMode="left",
+            autoDownsampleFactor=DS_PER_PIXEL))
         self.rto_cell.legend.hide()
         self.down_line = pg.InfiniteLine(
             angle=90, movable=False, pen=pg.mkPen(FG, width=1, style=Qt.PenStyle.DotLine),
@@ -315,8 +446,9 @@ class PlotsPanel(QWidget):
     def _scenario_loaded(self) -> None:
         self._rto_key = None
         self._rto_unit = (0.0, "")
+        self._rpo_range = None
         for cell in self.cells:
-            cell.drawn, cell.unit = -1, (0.0, "")
+            cell.drawn, cell.unit, cell.follow, cell.view = -1, (0.0, ""), True, None
         obj = getattr(self.controller.scenario, "objectives", {}) or {}
         rpo, rto = obj.get("rpo_s"), obj.get("rto_s")
         self.rpo_line.setVisible(rpo is not None)
@@ -354,24 +486,75 @@ class PlotsPanel(QWidget):
             if cell.unit != unit:
                 cell.unit = unit
                 cell.plot.setLabel("bottom", f"Simulated time ({unit[1]})", **LABEL_STYLE)
+            top: float | None = None  # the progress axis is fixed: 0 to 100 %
             if cell is self.lag_cell:
-                _set(self.lag_curve, x, series.get("lag_bytes")[1])
+                lag = series.get("lag_bytes")[1]
+                _set(self.lag_curve, x, lag)
                 rpo = series.get("rpo_s")[1]
                 _set(self.rpo_curve, x, rpo)
                 self._fit_rpo_view(rpo)
+                top = _peak(lag)
             elif cell is self.throughput_cell:
-                _set(self.throughput_curve, x, series.get("throughput_bps")[1])
-                _set(self.bandwidth_curve, x, series.get("bandwidth_bps")[1])
+                rate, bandwidth = (series.get(k)[1] for k in ("throughput_bps", "bandwidth_bps"))
+                _set(self.throughput_curve, x, rate)
+                _set(self.bandwidth_curve, x, bandwidth)
+                top = max(_peak(rate), _peak(bandwidth))
             else:
                 _set(self.progress_curve, x, series.get("progress")[1] * 100.0)
+            self._follow(cell, x, top)
+
+    def _follow(self, cell: _Cell, x: np.ndarray, top: float | None) -> None:
+        """The view of a cell that follows the data: the time it covers and, from zero, its
+        values, both rounded (``stepped_range``, ``nice_top``) so that the view, its ticks
+        and its grid move only now and then. Set here from the known data, not by
+        pyqtgraph's auto-range, which scans every curve and moves the view every frame."""
+        if not cell.follow or not len(x):
+            return
+        vb = cell.plot.vb
+        view = (stepped_range(float(x[0]), float(x[-1])), margin(vb.width()),
+                None if top is None else (nice_top(top), margin(vb.height())))
+        if view == cell.view:
+            return
+        cell.view = view
+        (x0, x1), pad, y = view
+        x_range = (x0 - pad * (x1 - x0), x1 + pad * (x1 - x0))
+        if y is None:
+            vb.setXRange(*x_range, padding=0)
+        else:
+            y1, below = y
+            vb.setRange(xRange=x_range, yRange=(-below * y1, y1), padding=0)
+        self._settle(vb)
+
+    def _settle(self, vb: pg.ViewBox) -> None:
+        """Apply a new range now: pyqtgraph moves the view when it paints, which dirties the
+        scene again and paints the plot a second time."""
+        vb.prepareForPaint()
+        if vb is self.lag_plot.vb:
+            self.rpo_view.prepareForPaint()  # linked to its time axis
+
+    def _resized(self, cell: _Cell) -> None:
+        """The room for the first labels depends on the plot's size (``margin``)."""
+        cell.view, cell.drawn = None, -1
+        if cell is self.lag_cell:
+            self._rpo_range = None
+        self.refresh()
+
+    def _follow_again(self, cell: _Cell) -> None:
+        cell.follow, cell.view, cell.drawn = True, None, -1
+        self._rto_key = None
+        self.refresh()
 
     def _fit_rpo_view(self, rpo: np.ndarray) -> None:
-        """The RPO axis shows the data and the objective line, from zero."""
-        finite = rpo[np.isfinite(rpo)]
-        top = float(finite.max()) if finite.size else 0.0
+        """The RPO axis shows the data and the objective line, from zero (rounded up, so it
+        moves only now and then)."""
+        top = _peak(rpo)
         if self.rpo_line.isVisible():
             top = max(top, float(self.rpo_line.value()) * 1.25)
-        self.rpo_view.setYRange(0, top or 1.0, padding=0.05)
+        view = (nice_top(top), margin(self.lag_plot.vb.height()))  # the lag axis's zero
+        if view != self._rpo_range:
+            self._rpo_range = view
+            self.rpo_view.setYRange(-view[1] * view[0], view[0], padding=0)
+            self.rpo_view.prepareForPaint()
 
     def _refresh_rto(self, t: np.ndarray, available: np.ndarray) -> None:
         """The recovery plot has its own time range (the outage and the objective), so its
@@ -403,8 +586,8 @@ class PlotsPanel(QWidget):
                 self.down_line.hide()
                 self.rto_line.hide()
                 self.rto_hint.show()
-                self.rto_plot.enableAutoRange(axis="x", enable=True)
             self.rto_hint.setPos((x[-1] / 2) if len(x) else 0.5, len(STAGES) / 2)
+            self._follow(self.rto_cell, x, None)
             return
         bd, current = live
         down = outcome.service_down_at_s
@@ -438,7 +621,9 @@ class PlotsPanel(QWidget):
         end = restored if restored is not None else now
         right = max(end, down + (obj or 0.0))
         pad = max((right - down) * 0.08, 60.0)
-        self.rto_plot.setXRange((down - pad) / scale, (right + pad) / scale, padding=0)
+        self.rto_cell.view = None  # the outage's own range, not the data's
+        if self.rto_cell.follow:
+            self.rto_plot.setXRange((down - pad) / scale, (right + pad) / scale, padding=0)
         if rto_s is not None:
             verdict = ""
             if obj is not None:

@@ -10,10 +10,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QPainter, QWheelEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.controller import Controller
-from app.plots import STAGES, PlotsPanel, time_unit
+from app.plots import STAGES, PlotsPanel, nice_top, stepped_range, time_unit
 from twin import actions as A
 from twin.scenario import load_scenario_text
 
@@ -79,6 +82,7 @@ def test_curves_are_created_once_and_updated_only_when_the_series_moved(
         assert curve.opts["clipToView"] is True
         assert curve.opts["autoDownsample"] is True
         assert curve.opts["downsampleMethod"] == "peak"
+        assert curve.opts["autoDownsampleFactor"] <= 1.0  # about a min/max pair per pixel
     assert w.lag_curve.curve.opts["skipFiniteCheck"] is True
 
 
@@ -214,3 +218,85 @@ def test_only_the_plots_on_screen_are_updated_a_hidden_one_catches_up(
     assert len(xdata(w.throughput_curve)) < len(c.twin.series.get("lag_bytes")[0])
     w.show()
     assert len(xdata(w.throughput_curve)) == len(c.twin.series.get("lag_bytes")[0])
+
+
+def test_round_ranges() -> None:
+    assert stepped_range(0.0, 24.0) == pytest.approx((0.0, 25.0))  # steps of 1 h
+    # a sliding 24 h window keeps its range within a step, and both ends move together
+    assert stepped_range(5.3, 29.3) == pytest.approx((5.0, 30.0))
+    assert stepped_range(5.9, 29.9) == pytest.approx((5.0, 30.0))
+    assert stepped_range(6.0, 30.0) == pytest.approx((6.0, 31.0))
+    assert stepped_range(0.0, 0.0) == (0.0, 1.0)
+    assert nice_top(870e3) == pytest.approx(920e3)
+    assert nice_top(16e9) == pytest.approx(18e9)
+    assert nice_top(0.0) == nice_top(float("nan")) == 1.0
+    for v in (0.3, 7.0, 99.0, 123456.0):
+        assert v < nice_top(v) <= 1.3 * v
+
+
+def test_the_views_follow_the_data_and_move_only_in_steps(qtbot: QtBot) -> None:
+    c = make()
+    w = panel(qtbot, c)
+    c.advance(3 * 3600 - 300)
+    ranges = []
+    for _ in range(10):  # ten frames of a minute
+        c.advance(60)
+        ranges.append(w.lag_plot.vb.viewRange())
+        for p, curves in ((w.lag_plot, [w.lag_curve]),
+                          (w.throughput_plot, [w.throughput_curve, w.bandwidth_curve]),
+                          (w.progress_plot, [w.progress_curve])):
+            (x0, x1), (y0, y1) = p.vb.viewRange()
+            for k in curves:
+                x, y = xdata(k), ydata(k)
+                assert x0 < x[0] and x[-1] < x1, p  # all the data is in view
+                assert y0 < 0 <= y.min() and y.max() <= y1, p  # from zero, with room
+        (x0, x1), _ = w.rpo_view.viewRange()
+        assert (x0, x1) == pytest.approx(w.lag_plot.vb.viewRange()[0])
+        assert w.rpo_view.viewRange()[1][0] / w.rpo_view.viewRange()[1][1] == pytest.approx(
+            w.lag_plot.vb.viewRange()[1][0] / w.lag_plot.vb.viewRange()[1][1])  # one zero
+    assert len({str(r) for r in ranges}) <= 3  # 6-minute steps: not on every frame
+
+
+def test_a_zoomed_plot_stays_put_until_double_clicked(qtbot: QtBot) -> None:
+    c = make()
+    w = panel(qtbot, c)
+    c.advance(3600)
+    vb = w.lag_plot.vb
+    view = w.lag_cell.widget
+    centre = view.mapFromScene(vb.sceneBoundingRect().center())
+    wheel = QWheelEvent(QPointF(centre), QPointF(view.viewport().mapToGlobal(centre)),
+                        QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), wheel)  # zoom in, as the user does
+    zoomed = vb.viewRange()
+    assert not w.lag_cell.follow
+    c.advance(1800)
+    assert vb.viewRange() == zoomed  # not snatched back on the next frame
+    # a double-click as a mouse sends it: click, then press-as-double-click and release
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert w.lag_cell.follow
+    (x0, x1), _ = vb.viewRange()
+    assert x0 < xdata(w.lag_curve)[0] and xdata(w.lag_curve)[-1] < x1
+
+
+def test_the_grid_is_opaque_and_drawn_under_the_curves(qtbot: QtBot) -> None:
+    c = make()
+    w = panel(qtbot, c)
+    c.advance(3600)
+    image = QImage(800, 400, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    try:
+        for p in (w.lag_plot, w.throughput_plot, w.progress_plot, w.rto_plot):
+            for name in ("left", "bottom"):
+                axis = p.getAxis(name)
+                if axis.grid is False:
+                    continue
+                specs = axis.generateDrawSpecs(painter)
+                assert specs is not None and specs[1], (p, name)
+                assert all(pen.color().alpha() == 255 for pen, _, _ in specs[1])
+                assert axis.zValue() < p.vb.zValue()
+            assert p.getAxis("right").grid is False  # one grid per plot
+    finally:
+        painter.end()

@@ -171,7 +171,8 @@ def main() -> int:
     window.resizeDocks([window.plots_dock], [720], Qt.Orientation.Vertical)
     app.processEvents()
     grid_layout = shown_plots()
-    grid, _, grid_plots_per_frame = run(300)
+    regrid, _, _ = run(30)  # the first frames catch up the plots that were hidden
+    grid, _, grid_plots_per_frame = run(600)
     window.resizeDocks([window.plots_dock], [height], Qt.Orientation.Vertical)
     app.processEvents()
 
@@ -253,9 +254,10 @@ def main() -> int:
           f"layout ({layout}): p50 {pct(frames, 50):.2f} ms, p95 {p95:.2f} ms, "
           f"max {max(frames):.2f} ms  (target p95 <= 16 ms); per frame "
           f"{topo_per_frame:.2f} topology and {plots_per_frame:.2f} plot repaints")
-    print(f"  taller plots dock ({grid_layout}): p50 {pct(grid, 50):.2f} ms, "
-          f"p95 {pct(grid, 95):.2f} ms, max {max(grid):.2f} ms; "
-          f"{grid_plots_per_frame:.2f} plot repaints per frame")
+    print(f"  taller plots dock ({grid_layout}), 600 frames after 30 more: "
+          f"p50 {pct(grid, 50):.2f} ms, p95 {pct(grid, 95):.2f} ms, max {max(grid):.2f} ms; "
+          f"{grid_plots_per_frame:.2f} plot repaints per frame; the first frame after "
+          f"the change {regrid[0]:.1f} ms (three hidden plots catch up)")
     print(f"  without the plots dock: p50 {pct(no_plots, 50):.2f} ms, "
           f"p95 {pct(no_plots, 95):.2f} ms")
     print(f"  engine alone (run_until +60 s): {engine_ms:.2f} ms/frame; full topology "

@@ -129,6 +129,15 @@ def test_controller_drives_the_time_bar(qtbot: Any, tmp_path: Path) -> None:
     assert bar.clock.text() == "0d 01:02:03"
     c.advance(86400)
     assert bar.clock.text() == "1d 01:02:03"
+    # a fixed size, its text's: a new time repaints the clock, it does not lay out the bar
+    size = bar.clock.size()
+    assert bar.clock.minimumSize() == bar.clock.maximumSize() == bar.clock.sizeHint()
+    c.advance(1)
+    assert bar.clock.text() == "1d 01:02:04" and bar.clock.size() == size
+    c.advance(9 * 86400)
+    assert bar.clock.text() == "10d 01:02:04"  # one more digit: the clock grows
+    assert bar.clock.width() > size.width()
+    assert bar.clock.sizeHint().width() == bar.clock.width()
 
 
 def test_playing_advances_simulated_time(qtbot: Any, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 ORG = "DRTwin"
 APP = "drtwin"
 MAX_RECENT = 8
+QWIDGETSIZE_MAX = (1 << 24) - 1
 MIN_TOPOLOGY_WIDTH = 820  # below this the racks' labels get too small to read
 MIN_BOTTOM_SPLIT_WIDTH = 1100  # plots and event log side by side, else as tabs
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,23 +85,53 @@ def make_plots(controller: Controller, parent: QWidget | None = None) -> QWidget
 
 
 class StatusPill(QLabel):
-    """A status-bar field whose colour follows its level (ok, warn, bad, off)."""
+    """A status-bar field whose colour follows its level (ok, warn, bad, off).
+
+    Its size is fixed, and changes only when a text needs more room or much less
+    (``SLACK_PX``): a field whose size may change makes Qt lay out the status bar and the
+    main window on every new text (the RPO exposure's seconds, on every frame during a
+    cut: 0.2 ms), and the fields to its left would jitter."""
+
+    SLACK_PX = 24
 
     def __init__(self, name: str, tooltip: str) -> None:
         super().__init__()
         self.setObjectName(name)
         self.setToolTip(tooltip)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setProperty("level", "off")
         self.level = "off"
+        self._around: int | None = None  # the width around the text, once measured
 
     def set(self, text: str, level: str) -> None:
         if text != self.text():
             self.setText(text)
+            self._fit()
         if level != self.level:
             self.level = level
             self.setProperty("level", level)
             self.style().unpolish(self)
             self.style().polish(self)
+            self._fit(exact=True)
+
+    def _fit(self, exact: bool = False) -> None:
+        self.ensurePolished()  # the style sheet's font, padding and border
+        text_w = self.fontMetrics().horizontalAdvance(self.text())
+        width = self.maximumWidth()
+        if not exact and self._around is not None \
+                and width - self.SLACK_PX <= text_w + self._around <= width:
+            return  # the text fits, with little room to spare: no new size, no layout
+        # a fixed size bounds a label's size hint: free it to measure the text
+        self.setMinimumSize(0, 0)
+        self.setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX)
+        hint = self.sizeHint()
+        self.setFixedSize(hint)
+        self._around = hint.width() - text_w  # padding, border and margins
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit(exact=True)
 
 
 class MainWindow(QMainWindow):

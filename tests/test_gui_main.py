@@ -273,6 +273,21 @@ def test_status_bar_follows_the_twin(qtbot: Any, tmp_path: Path) -> None:
     assert w.rto_pill.text().startswith("Outage 10m 00s")
 
 
+def test_status_pills_keep_their_size_while_a_number_ticks(qtbot: Any, tmp_path: Path) -> None:
+    w = shown(qtbot, make_window(qtbot, tmp_path, SMALL))
+    pill = w.rpo_pill
+    pill.set("RPO exposure 5m 00s", "warn")
+    size = pill.size()
+    assert pill.minimumSize() == pill.maximumSize() == size  # fixed: a new text, no layout
+    pill.set("RPO exposure 5m 01s", "warn")
+    assert pill.text() == "RPO exposure 5m 01s" and pill.size() == size
+    pill.set("RPO achieved 6ms · 37.0 kB lost", "bad")  # more room, and a new level
+    wide = pill.width()
+    assert wide > size.width() and pill.size() == pill.sizeHint()
+    pill.set("RPO exposure 5m 00s", "warn")  # much less: it shrinks back
+    assert pill.size() == size
+
+
 def test_a_refused_action_is_a_message_not_an_exception(qtbot: Any, tmp_path: Path) -> None:
     w = shown(qtbot, make_window(qtbot, tmp_path, SMALL))
     res = w.controller.apply(A.Enable(rack="raleigh", role="primary"))

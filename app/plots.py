@@ -264,6 +264,15 @@ class _Cell:
         if text != self.title.text:  # a new text lays the cell out again
             self.title.setText(text, size=TITLE_SIZE, color=FG, bold=True)
 
+    def set_compact(self, compact: bool, keep_title: bool = False) -> None:
+        """In a short dock the tab already names the plot: give the title's row to the
+        data (a cell whose title carries a verdict keeps it)."""
+        hide = compact and not keep_title
+        if hide == (not self.title.isVisible()):
+            return
+        self.title.setVisible(not hide)
+        self.title.setMaximumHeight(0 if hide else 16777215)
+
 
 class PlotsPanel(QWidget):
     """Replication lag / RPO, throughput vs bandwidth, copy progress and the RTO timeline,
@@ -273,6 +282,7 @@ class PlotsPanel(QWidget):
 
     GRID_MIN_W = 2 * 440
     GRID_MIN_H = 2 * 260
+    COMPACT_BELOW_H = 300  # tabs this short drop the titles the tab names repeat
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -336,6 +346,9 @@ class PlotsPanel(QWidget):
         size = event.size()
         roomy = size.width() >= self.GRID_MIN_W and size.height() >= self.GRID_MIN_H
         self.set_mode("grid" if roomy else "tabs")
+        compact = self.mode == "tabs" and size.height() < self.COMPACT_BELOW_H
+        for cell in (self.lag_cell, self.throughput_cell, self.progress_cell, self.rto_cell):
+            cell.set_compact(compact, keep_title=cell is self.rto_cell)
         super().resizeEvent(event)
 
     # -- construction ----------------------------------------------------------------------

@@ -1095,6 +1095,8 @@ class TopologyView(QGraphicsView):
         if split != self.banner.isVisible():
             self.banner.setVisible(split)
             self._place_overlays()
+            if self.auto_fit:
+                self.fit()
         avail = bool(st["service"]["available"])
         clients = self.node_items["clients"]
         assert isinstance(clients, CloudItem)
@@ -1652,8 +1654,14 @@ class TopologyView(QGraphicsView):
         """Fit both racks, the links and the clients in the window."""
         self.auto_fit = True
         rect = self._scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
-        if rect.isValid():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if not rect.isValid():
+            return
+        vh = self.viewport().height()
+        if self.banner.isVisible() and vh > 0:
+            # keep the banner off the routers and clients it is about: reserve its height
+            reserve = min(self.banner.sizeHint().height() + 20, vh // 3)
+            rect.setTop(rect.top() - reserve * rect.height() / max(1, vh - reserve))
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
 
     def zoom(self, factor: float) -> None:
         current = self.transform().m11()

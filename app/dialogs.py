@@ -678,13 +678,24 @@ class VolumeModel(QAbstractTableModel):
 
 def storage_summary(s: State) -> str:
     r = s.get("replication", {})
-    parts = [str(r.get("state", "?")), fmt_pct(r.get("progress"))]
-    if r.get("state") in ("inconsistent_copying", "consistent_copying") and r.get("eta_s"):
-        parts.append(f"ETA {fmt_duration(r.get('eta_s'))}")
+    state = str(r.get("state", "?"))
+    parts = [state]
+    if state in ("inconsistent_copying", "consistent_copying"):
+        # a percentage only while copying: "100 %" beside a backlog reads as "in sync"
+        parts.append(f"{fmt_pct(r.get('progress'))} copied")
+        if r.get("eta_s"):
+            parts.append(f"ETA {fmt_duration(r.get('eta_s'))}")
+    elif not r.get("initial_copy_complete"):
+        parts.append("initial copy not done")
     parts.append(f"lag {format_bytes(r.get('lag_bytes'))}")
     # the state document has null for an unbounded RPO: no consistent copy on the backup
     rpo = r.get("rpo_s")
-    parts.append(f"RPO {fmt_duration(rpo)}" if rpo is not None else "RPO unbounded (no consistent copy)")
+    if rpo is None:
+        parts.append("RPO unbounded (no consistent copy)")
+    elif state.startswith("idling"):  # failed over: production writes go nowhere
+        parts.append(f"production unprotected for {fmt_duration(rpo)}")
+    else:
+        parts.append(f"RPO exposure {fmt_duration(rpo)}")
     if r.get("errors"):
         parts.append("error " + ", ".join(r["errors"]))
     return " · ".join(parts)

@@ -467,27 +467,39 @@ class MainWindow(QMainWindow):
         objectives = self.controller.scenario.objectives or {}
         rpo_obj = objectives.get("rpo_s")
         rto_obj = objectives.get("rto_s")
-        if out.get("rpo_achieved_s") is not None:
-            lost = out.get("data_loss_bytes")
-            text = f"RPO achieved {format_duration(out['rpo_achieved_s'])}"
+        available = bool(st["service"]["available"])
+        achieved = out.get("rpo_achieved_s")
+        lost = out.get("data_loss_bytes")
+        if out.get("disaster_at_s") is not None and out.get("rto_s") is None:
+            # the disaster's outage is on: what it cost in data is the news
+            text = ("RPO achieved " + format_duration(achieved) if achieved is not None
+                    else "RPO unbounded: no consistent copy")
             if lost:
                 text += f" · {format_bytes(lost)} lost"
-            bad = rpo_obj is not None and out["rpo_achieved_s"] > rpo_obj
+            bad = achieved is None or (rpo_obj is not None and achieved > rpo_obj)
             self.rpo_pill.set(text, "bad" if bad else "warn" if lost else "ok")
+        elif rpo_now is None:
+            self.rpo_pill.set("RPO unbounded: no consistent copy", "bad")
         else:
-            exposure = format_duration(rpo_now) if rpo_now is not None else "—"
-            over = rpo_obj is not None and rpo_now is not None and rpo_now > rpo_obj
-            self.rpo_pill.set(f"RPO exposure {exposure}", "warn" if over else "ok")
-        down = out.get("service_down_at_s")
-        if out.get("rto_s") is not None:
+            over = rpo_obj is not None and rpo_now > rpo_obj
+            flowing = rep["state"] == "consistent_synchronized"
+            label = ("Unprotected for" if rep["state"].startswith("idling")
+                     else "RPO exposure")
+            self.rpo_pill.set(f"{label} {format_duration(rpo_now)}",
+                              "bad" if over else "ok" if flowing else "warn")
+        down_since = st["service"].get("down_since_s")
+        obj = (f" / {format_duration(rto_obj)}" if rto_obj is not None
+               and math.isfinite(rto_obj) else "")
+        if not available and down_since is not None:  # an outage now, the first or not
+            self.rto_pill.set(f"Outage {format_duration(self.controller.now - down_since)}{obj}",
+                              "bad")
+        elif out.get("rto_s") is not None:
             miss = rto_obj is not None and out["rto_s"] > rto_obj
-            self.rto_pill.set(f"RTO {format_duration(out['rto_s'])}"
+            rpo_text = ("" if achieved is None and out.get("disaster_at_s") is None else
+                        " · RPO " + (format_duration(achieved) if achieved is not None
+                                     else "unbounded"))
+            self.rto_pill.set(f"RTO {format_duration(out['rto_s'])}{rpo_text}"
                               + (" (objective missed)" if miss else ""), "bad" if miss else "ok")
-        elif down is not None:
-            running = self.controller.now - down
-            obj = (f" / {format_duration(rto_obj)}" if rto_obj is not None
-                   and math.isfinite(rto_obj) else "")
-            self.rto_pill.set(f"Outage {format_duration(running)}{obj}", "bad")
         else:
             self.rto_pill.set("RTO —  (no outage)", "off")
 

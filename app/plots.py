@@ -376,10 +376,10 @@ class PlotsPanel(QWidget):
         self.rpo_curve.setDownsampling(auto=True, method="peak")
         self.rpo_view.addItem(self.rpo_curve)
         self.lag_cell.legend.addItem(self.rpo_curve, "RPO exposure (right)")
-        self.rpo_line = pg.InfiniteLine(
-            angle=0, movable=False, pen=pg.mkPen(RED, width=2, style=Qt.PenStyle.DashLine),
-            label="RPO objective", labelOpts={"position": 0.02, "color": RED,
-                                               "anchors": [(0, 1), (0, 1)]})
+        self.rpo_line = pg.InfiniteLine(  # in the RPO curve's colour: it is on its axis
+            angle=0, movable=False, pen=pg.mkPen(ORANGE, width=2, style=Qt.PenStyle.DashLine),
+            label="RPO objective", labelOpts={"position": 0.02, "color": ORANGE,
+                                               "anchors": [(0, 0), (0, 0)]})
         self.rpo_view.addItem(self.rpo_line)
         self.rpo_view.setMouseEnabled(x=True, y=False)
 
@@ -466,7 +466,8 @@ class PlotsPanel(QWidget):
         rpo, rto = obj.get("rpo_s"), obj.get("rto_s")
         self.rpo_line.setVisible(rpo is not None)
         if rpo is not None:
-            self.rpo_line.label.format = f"RPO objective {fmt_duration(rpo)}"
+            # on the right (RPO) axis: say so, or the lag curve seems to cross it
+            self.rpo_line.label.format = f"RPO objective {fmt_duration(rpo)} (right axis)"
             _show_line(self.rpo_line, rpo)
         self.rto_line.setVisible(False)
         self.rto_objective_s = rto

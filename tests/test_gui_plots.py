@@ -90,7 +90,7 @@ def test_objective_lines_are_shown_when_the_scenario_sets_them(qtbot: QtBot) -> 
     c = make(extra=OBJECTIVES)
     w = panel(qtbot, c)
     assert w.rpo_line.isVisible() and w.rpo_line.value() == pytest.approx(1.0)
-    assert w.rpo_line.label.toPlainText() == "RPO objective 1 s"
+    assert w.rpo_line.label.toPlainText() == "RPO objective 1 s (right axis)"
     assert w.rpo_line in w.rpo_view.addedItems
     assert w.rto_objective_s == pytest.approx(6 * 3600)
 

@@ -35,7 +35,7 @@ STATE_KEYS: dict[str, Any] = {
                    "lag_s": None, "missing_on_backup": None},
     "workloads": {"*": {"rack": None, "reachable": None, "status": None, "reason": None,
                         "middleware": None, "needs": None}},
-    "service": {"available": None, "split_brain": None},
+    "service": {"available": None, "split_brain": None, "down_since_s": None},
     "outcome": {
         "disaster_at_s": None, "data_loss_bytes": None, "rpo_achieved_s": None,
         "service_down_at_s": None, "service_restored_at_s": None, "rto_s": None,

@@ -116,6 +116,8 @@ class Twin:
         }
         self._wake: Handle | None = None
         self._frozen_exposure: float | None = None  # set while production is lost
+        self._frozen_volume_rpo: np.ndarray | None = None
+        self._down_since: float | None = None  # the current outage's start
         self._all_running = True
         self._write_handle: Handle | None = None
         self._available = False
@@ -279,6 +281,7 @@ class Twin:
         avail = self.service_available()
         if avail != self._available:
             self._available = avail
+            self._down_since = None if avail else self.now
             o.service_changed(self.now, avail)
             self.log("network", None, "Service available: clients reach every workload"
                      if avail else "Service unavailable: clients cannot reach every workload")
@@ -411,7 +414,7 @@ class Twin:
     def on_pair_enabled(self, primary: str, backup: str) -> None:
         """Both profiles enabled: initial copies start (R8), or DR re-established the other
         way round for a failback (R13): the changed data copies back."""
-        self._frozen_exposure = None
+        self._frozen_exposure = self._frozen_volume_rpo = None
         if primary != self.source:
             self._repl(self.replication.stop, self.now)
             why = self._repl(self.replication.reverse, self.now)
@@ -685,7 +688,8 @@ class Twin:
                            "missing_on_backup": list(m.missing_on_backup())},
             "workloads": self.workloads.state_doc(),
             "service": {"available": self.service_available(),
-                        "split_brain": self.network.split_brain()},
+                        "split_brain": self.network.split_brain(),
+                        "down_since_s": self._down_since},
             "outcome": self.outcome.to_dict(self.now),
             "alerts": list(self.alerts),
         })
@@ -728,6 +732,8 @@ class Twin:
         """``rack`` (or its storage) goes with workloads on it: a disaster (R12, R15)."""
         lost, age = self.exposure(rack)
         self._frozen_exposure = age
+        if self._side[rack] == self.replication.source:
+            self._frozen_volume_rpo = self.replication.rpo_s_per_volume().copy()
         o = self.outcome
         if o.disaster_at_s is None:
             o.disaster_at_s = self.now
@@ -737,7 +743,9 @@ class Twin:
     def volume_details(self) -> list[dict[str, Any]]:
         """Per-volume monitoring (R9 storage details)."""
         lag = self.replication.lag_bytes_per_volume()
-        rpo = self.replication.rpo_s_per_volume()
+        # after the source is lost its unreplicated writes are gone, not ageing (R15)
+        frozen = self._frozen_volume_rpo
+        rpo = frozen if frozen is not None else self.replication.rpo_s_per_volume()
         prog = self.replication.progress_per_volume()
         states = self.replication.states_per_volume()
         return [{"volume": n, "state": states[i], "progress": float(prog[i]),

@@ -129,6 +129,7 @@ class DrConsole(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.rack = rack
+        self._down = False  # the rack's console does not answer (lost, or no management)
         self.create_dialog: CreateProfileDialog | None = None
         self.enable_dialog: EnableDialog | None = None
         self.monitor_dialog: MonitorDetailsDialog | None = None
@@ -404,6 +405,7 @@ class DrConsole(QWidget):
             self.lost_banner.setText(f"The console of {self.rack} does not answer: {why}.")
         self.lost_banner.setVisible(down)
         self.body.setEnabled(not down)
+        self._down = down
 
         p = self._profile(s)
         self._refresh_header(p)
@@ -489,14 +491,19 @@ class DrConsole(QWidget):
         for box in (self.monitor_box, self.failover_box):
             box.setEnabled(enabled)
             box.setToolTip("" if enabled else UNAVAILABLE_TIP)
-        if enabled:
+        if self._down:  # a console that does not answer shows no live data
+            self.mgmt_summary.setText("no answer")
+            self.storage_summary.setText("no answer")
+        elif enabled:
             self.mgmt_summary.setText(management_summary(s))
             self.storage_summary.setText(storage_summary(s))
         else:
             self.mgmt_summary.setText("unavailable")
             self.storage_summary.setText("unavailable")
 
-        if not enabled:
+        if self._down:
+            self.failover_text.setText("no answer: act on the surviving rack's console")
+        elif not enabled:
             self.failover_text.setText("unavailable until disaster recovery is enabled")
         elif role == "primary":
             self.failover_text.setText("Planned failover starts here. View details lists the "

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
 
         left, right = controller.twin.system.rack_names
         self.console_docks: dict[str, QDockWidget] = {}
+        self._lost_racks: set[str] = set()
         self.console_left = self._dock("consoleLeft", f"{left} · DR console",
                                        make_console(controller, left, self),
                                        Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True)
@@ -447,6 +448,7 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         st = self.controller.state()
+        self._raise_the_console_that_acts(st)
         svc = st["service"]
         split = bool(svc["split_brain"])
         self.service_pill.set("Service available" if svc["available"] else "Service DOWN",
@@ -502,6 +504,18 @@ class MainWindow(QMainWindow):
                               + (" (objective missed)" if miss else ""), "bad" if miss else "ok")
         else:
             self.rto_pill.set("RTO —  (no outage)", "off")
+
+    def _raise_the_console_that_acts(self, st: dict[str, Any]) -> None:
+        """With the consoles as tabs, a rack that is lost cannot act: when it goes, bring
+        the surviving rack's console forward (R12: the failover runs on the backup)."""
+        lost = {r for r, d in st["racks"].items() if d["status"] == "lost"}
+        newly = lost - self._lost_racks
+        self._lost_racks = lost
+        if self.consoles_split or not newly:
+            return
+        alive = [r for r in self.console_docks if r not in lost]
+        if alive:
+            self.console_docks[alive[0]].raise_()
 
     def _on_result(self, res: Any) -> None:
         prefix = "Done" if res.ok else "Refused"

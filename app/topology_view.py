@@ -1274,6 +1274,7 @@ class TopologyView(QGraphicsView):
         if n == 0:
             return
         colours = volume_colours(rep, n)
+        failed_over = str(st["replication"]["state"]).startswith("idling")
         for rack in racks:
             grid = self.grids.get(rack)
             if grid is None:
@@ -1281,6 +1282,10 @@ class TopologyView(QGraphicsView):
             rs = st["racks"][rack]
             if rs["status"] == "lost" or rs.get("storage_failed"):
                 grid.set_colours(np.full(n, _argb(C.GREY), dtype=np.uint32))
+            elif rs.get("replication_source") and not failed_over:
+                # the source holds the live copy: replication states describe the target
+                grid.set_colours(np.full(n, _STATE_ARGB["consistent_synchronized"],
+                                         dtype=np.uint32))
             else:
                 grid.set_colours(colours)
 
@@ -1728,8 +1733,8 @@ _STATE_ARGB: dict[str, int] = {}
 
 
 def volume_colours(rep: Any, n: int) -> np.ndarray:
-    """ARGB per volume: the state's colour; a synchronised volume shades from green to
-    amber to orange as its RPO exposure grows (sub-second, seconds, a minute or more)."""
+    """ARGB per volume of the replication target: the state's colour; a synchronised
+    volume turns amber (the legend's "stale") when its RPO exposure passes 1 s."""
     if not _STATE_ARGB:
         _STATE_ARGB.update({k: _argb(v) for k, v in VOLUME_STATE_COLOURS.items()})
         _STATE_ARGB[""] = _argb(C.GREY)
@@ -1753,8 +1758,7 @@ def volume_colours(rep: Any, n: int) -> np.ndarray:
         return out
     sync = np.ones(n, dtype=bool) if uniform_sync else np.fromiter(
         (s == "consistent_synchronized" for s in states), dtype=bool, count=n)
-    out[sync & (rpo > 1.0)] = _argb(C.AMBER)
-    out[sync & (rpo > 60.0)] = _argb(C.ORANGE)
+    out[sync & (rpo > 1.0)] = _argb(C.AMBER)  # the legend's "stale": behind by over 1 s
     return out
 
 

@@ -109,3 +109,31 @@ def test_per_volume_rpo_freezes_when_the_source_is_lost() -> None:
     assert [v["rpo_s"] for v in t.volume_details()] == first
     assert max(first) < 1.0
     assert t.state()["service"]["down_since_s"] == 600.0
+
+
+def test_losing_a_rack_brings_the_surviving_console_forward(
+        qtbot: Any, tmp_path: Path) -> None:
+    w = shown(qtbot, make_window(qtbot, tmp_path, FAILBACK, size=(1280, 800)))
+    assert not w.consoles_split
+    left, right = w.console_docks["raleigh"], w.console_docks["dallas"]
+    assert not left.visibleRegion().isEmpty() and right.visibleRegion().isEmpty()
+    w.controller.apply(A.LoseRack(rack="raleigh"))
+    QApplication.processEvents()
+    assert not right.visibleRegion().isEmpty() and left.visibleRegion().isEmpty()
+
+
+def test_a_lost_racks_console_shows_no_live_data(qtbot: Any) -> None:
+    from app.console import DrConsole
+    from app.controller import Controller
+    from twin.scenario import load_scenario_text
+
+    c = Controller(load_scenario_text(FAILBACK))
+    console = DrConsole(c, "raleigh")
+    qtbot.addWidget(console)
+    c.advance(60)
+    assert "consistent_synchronized" in console.storage_summary.text()
+    c.apply(A.LoseRack(rack="raleigh"))
+    c.advance(3600)
+    assert console.storage_summary.text() == "no answer"
+    assert console.mgmt_summary.text() == "no answer"
+    assert "surviving rack" in console.failover_text.text()

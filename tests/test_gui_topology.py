@@ -133,9 +133,13 @@ def test_many_volumes_are_one_grid_per_v7000(qtbot: Any) -> None:
 
 def test_volume_colours_follow_replication_state(qtbot: Any) -> None:
     view = make_view(qtbot, UNPAIRED)
-    grid = view.grids["raleigh"]
     red = QColor(VOLUME_STATE_COLOURS["inconsistent_stopped"]).rgba()
-    assert set(grid._argb[: grid.count].tolist()) == {red}
+    live = QColor(VOLUME_STATE_COLOURS["consistent_synchronized"]).rgba()
+    # the states describe the target: dallas holds no consistent copy, raleigh the live one
+    target = view.grids["dallas"]
+    assert set(target._argb[: target.count].tolist()) == {red}
+    source = view.grids["raleigh"]
+    assert set(source._argb[: source.count].tolist()) == {live}
     view2 = make_view(qtbot, PAIRED)
     green = QColor(C.GREEN).rgba()
     assert set(view2.grids["dallas"]._argb[: view2.grids["dallas"].count].tolist()) == {green}

@@ -379,7 +379,7 @@ class PlotsPanel(QWidget):
         self.rpo_line = pg.InfiniteLine(  # in the RPO curve's colour: it is on its axis
             angle=0, movable=False, pen=pg.mkPen(ORANGE, width=2, style=Qt.PenStyle.DashLine),
             label="RPO objective", labelOpts={"position": 0.02, "color": ORANGE,
-                                               "anchors": [(0, 0), (0, 0)]})
+                                               "anchors": [(0, 1), (0, 1)]})
         self.rpo_view.addItem(self.rpo_line)
         self.rpo_view.setMouseEnabled(x=True, y=False)
 

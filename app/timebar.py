@@ -130,8 +130,9 @@ class TimeBar(QToolBar):
         self.clock = ClockLabel()
         self.clock.setObjectName("clock")
         self.clock.setToolTip("Simulated time since the scenario started (d hh:mm:ss)")
-        self.scenario_label = QLabel()
+        self.scenario_label = ElidedLabel()  # elided: the narration needs the room
         self.scenario_label.setObjectName("scenarioName")
+        self.scenario_label.setMaximumWidth(340)
         self.caption = ElidedLabel()
         self.caption.setObjectName("caption")
 
@@ -210,7 +211,8 @@ class TimeBar(QToolBar):
             rack = getattr(step.action, "rack", None)
             if rack:
                 where += f" {rack}"
-        return f"“{self.caption_text}”  ·  {where}" if self.caption_text else where
+        # the cue first: it survives eliding on a narrow window; the note follows
+        return f"{where}  ·  “{self.caption_text}”" if self.caption_text else where
 
     def refresh(self) -> None:
         text = format_clock(self.controller.now)

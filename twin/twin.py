@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from twin import actions as A
-from twin.config import MB, SystemConfig
+from twin.config import SystemConfig
 from twin.events import Event, Result, accepted, refused
 from twin.kernel import Handle, Kernel
 from twin.management import ManagementClone
@@ -754,7 +754,3 @@ class Twin:
 
     def write_rate_bps(self) -> float:
         return float(self.replication.write_rate_bps)
-
-    @staticmethod
-    def mb(x: float) -> float:
-        return x / MB

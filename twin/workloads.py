@@ -90,9 +90,6 @@ class Workloads:
     def running_on(self, rack: str) -> list[str]:
         return [w.name for w in self.by_name.values() if w.rack == rack and w.active]
 
-    def writing_rate(self, w: Workload) -> bool:
-        return w.status == "running"
-
     def cores_used(self, rack: str) -> int:
         return sum(w.cfg.cores for w in self.by_name.values()
                    if w.rack == rack and w.status in ("running", "starting"))

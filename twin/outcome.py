@@ -83,8 +83,18 @@ class Outcome:
             "service_down_at_s": r(self.service_down_at_s),
             "service_restored_at_s": r(self.service_restored_at_s),
             "rto_s": r(self.rto_s),
-            "rto_breakdown_s": None if bd is None else {k: round(v, 6) for k, v in bd.items()},
+            "rto_breakdown_s": None if bd is None else _rounded_parts(bd),
             "milestones_s": {"first_action": r(self.first_action_at_s),
                              "takeover": r(self.takeover_at_s),
                              "all_running": r(self.all_running_at_s)},
         }
+
+
+def _rounded_parts(parts: dict[str, float]) -> dict[str, float]:
+    """Round to µs so that the parts still add up to the rounded total: the last part
+    takes the rounding (the report promises a breakdown that adds up)."""
+    out = {k: round(v, 6) for k, v in parts.items()}
+    last = list(parts)[-1]
+    total = round(sum(parts.values()), 6)
+    out[last] = round(total - sum(v for k, v in out.items() if k != last), 6)
+    return out

@@ -15,6 +15,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from twin.actions import Action
 from twin.events import Result
+from twin.recording import session_scenario, to_yaml
 from twin.runner import Runner, StepResult
 from twin.scenario import Scenario, load_scenario
 from twin.twin import Twin
@@ -39,7 +40,9 @@ class Controller(QObject):
         self._clock = QElapsedTimer()
         self.speed: float = 60.0
         self.playing = False
-        self.recorded: list[Action] = []  # the GUI session as scenario steps
+        # the actions applied from the GUI, at their simulated time: with the scenario's
+        # steps that ran, the session as a scenario (twin/recording.py)
+        self.recorded: list[tuple[float, Action]] = []
         self.load(scenario)
 
     # -- scenario ---------------------------------------------------------------------------
@@ -69,12 +72,17 @@ class Controller(QObject):
     def apply(self, action: Action) -> Result:
         res = self.twin.apply(action)
         if res.ok:  # recorded as a scenario step: a password is never kept
-            self.recorded.append(
+            self.recorded.append((self.twin.now,
                 dataclasses.replace(action, password=None)  # type: ignore[call-arg]
-                if hasattr(action, "password") else action)
+                if hasattr(action, "password") else action))
         self.actionResult.emit(res)
         self._emit_frame()
         return res
+
+    def session_yaml(self) -> str:
+        """This session as a scenario file: replayed with the same seed, the same run."""
+        doc = session_scenario(self.scenario, self.runner.steps, self.recorded)
+        return to_yaml(doc)
 
     def state(self) -> dict:
         """The state document, built at most once per frame."""

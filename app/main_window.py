@@ -295,6 +295,8 @@ class MainWindow(QMainWindow):
                                            QKeySequence("Ctrl+R"), "restartAction")
         self.restart_action.setIcon(icon("restart"))
         file.addSeparator()
+        self._action(file, "Save session as scenario…", self.save_session_dialog,
+                     QKeySequence.StandardKey.Save, "saveSessionAction")
         self._action(file, "Save &screenshot…", self.save_screenshot_dialog,
                      QKeySequence("Ctrl+Shift+S"), "screenshotAction")
         file.addSeparator()
@@ -423,6 +425,24 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.plots_dock, self.events_dock, Qt.Orientation.Horizontal)
         self._default_layout()
         QTimer.singleShot(0, self.topology.fit)
+
+    def save_session(self, path: str | Path) -> bool:
+        """Write this session (the scenario's steps that ran and the actions applied here)
+        as a scenario file; replayed with ``drtwin run`` it gives the same run."""
+        try:
+            Path(path).write_text(self.controller.session_yaml(), encoding="utf-8")
+        except OSError as e:
+            self.statusBar().showMessage(f"Could not save {path}: {e.strerror or e}", 10000)
+            return False
+        self.statusBar().showMessage(f"Session saved to {path}: replay it with "
+                                     f"drtwin run or open it here", 10000)
+        return True
+
+    def save_session_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save session as scenario",
+                                              "session.yaml", "Scenario files (*.yaml *.yml)")
+        if path:
+            self.save_session(path)
 
     def save_screenshot(self, path: str | Path) -> bool:
         return bool(self.grab().save(str(path)))

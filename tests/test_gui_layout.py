@@ -137,3 +137,17 @@ def test_a_lost_racks_console_shows_no_live_data(qtbot: Any) -> None:
     assert console.storage_summary.text() == "no answer"
     assert console.mgmt_summary.text() == "no answer"
     assert "surviving rack" in console.failover_text.text()
+
+
+def test_save_session_writes_a_scenario_that_loads(qtbot: Any, tmp_path: Path) -> None:
+    from twin.scenario import load_scenario
+
+    w = shown(qtbot, make_window(qtbot, tmp_path, FAILBACK, size=(1600, 1000)))
+    w.controller.advance(600)
+    w.controller.apply(A.CutLink(link="fc"))
+    out = tmp_path / "session.yaml"
+    assert w.save_session(out)
+    s = load_scenario(str(out))
+    assert [st.action.do for st in s.steps] == ["cut-link"] and s.steps[0].at_s == 600
+    assert not w.save_session(tmp_path / "no-such-dir" / "x.yaml")  # an error, no traceback
+    assert "Could not save" in w.statusBar().currentMessage()

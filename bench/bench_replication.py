@@ -52,7 +52,7 @@ def simulate(volumes: int, per: int = 4, sample_every: float = 0.0,
     def advance(t: float) -> None:
         counts["transitions"] += len(rep.advance(t))
 
-    k = Kernel(seed, advance=advance)
+    k = Kernel(advance=advance)
     wake: list[Handle | None] = [None]
 
     def rewake() -> None:

@@ -66,3 +66,53 @@ def test_the_lint_rule_catches_a_qt_import(tmp_path: Path) -> None:
     planted.write_text("from PySide6.QtCore import QObject\nimport app.cli\n")
     mods = [m for _, m in _imports(planted)]
     assert [m for m in mods if m.split(".")[0] in FORBIDDEN] == ["PySide6.QtCore", "app.cli"]
+
+
+# The house (issue 7): subsystems get narrow views, never the Twin; no private reach-ins.
+NOT_SUBSYSTEMS = {"twin.py", "runner.py", "recording.py", "__init__.py"}
+
+
+def test_no_subsystem_imports_the_twin() -> None:
+    """Subsystems are handed narrow views (twin/context.py); none imports twin.twin, not
+    even for type hints."""
+    bad = []
+    for path in TWIN.glob("*.py"):
+        if path.name in NOT_SUBSYSTEMS:
+            continue
+        for line, mod in _imports(path):
+            if mod == "twin.twin":
+                bad.append(f"{path.name}:{line}")
+    assert not bad, "subsystems import twin.twin:\n" + "\n".join(bad)
+
+
+def _private_reach_ins(path: Path) -> list[str]:
+    """``other._name`` where ``other`` is not ``self``/``cls``: reading another object's
+    private member."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
+                and not node.attr.startswith("__"):
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                continue
+            out.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    return out
+
+
+def test_no_module_reads_another_modules_private_members() -> None:
+    bad = [x for path in TWIN.rglob("*.py") for x in _private_reach_ins(path)]
+    assert not bad, "\n".join(bad)
+
+
+def test_the_private_member_scan_is_not_vacuous(tmp_path: Path) -> None:
+    planted = tmp_path / "bad.py"
+    planted.write_text("def f(k):\n    return k._heap[0], self_ok()\n")
+    assert _private_reach_ins(planted) == ["bad.py:2: k._heap"]
+
+
+def test_a_headless_run_imports_neither_qt_nor_networkx() -> None:
+    """``drtwin run`` does not pay for what only the GUI needs (the topology graph)."""
+    code = ("import sys, twin.twin, twin.runner, twin.scenario, twin.recording; "
+            "bad=[m for m in sys.modules if m.split('.')[0] in "
+            f"{(*FORBIDDEN, 'networkx')!r}]; print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -94,7 +94,8 @@ def test_waiting_shows_as_starting_in_the_state_document() -> None:
         do(t, a, rack="dallas")
     statuses = {w["status"] for w in t.state()["workloads"].values()}
     assert statuses <= {"starting"}
-    assert t.workloads.by_name["orders-app"].status == "waiting"
+    app = t.workloads.by_name["orders-app"]
+    assert app.status == "starting" and app.waiting  # waiting for its dependencies
 
 
 def test_no_infinity_anywhere_in_the_state_document() -> None:
@@ -196,7 +197,7 @@ def test_a_dependant_started_first_waits_for_its_dependency() -> None:
     do(t, "start-workloads", rack="dallas", workloads=["orders-app"])
     t.run_for(600)
     app = t.workloads.by_name["orders-app"]
-    assert app.status == "waiting" and "orders-db" in app.reason
+    assert app.status == "starting" and app.waiting and "orders-db" in app.reason
     do(t, "start-workloads", rack="dallas", workloads=["orders-db", "orders-mq"])
     t.run_for(4 * 3600)
     assert t.state()["service"]["available"] is True

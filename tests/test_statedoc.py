@@ -16,7 +16,7 @@ def _map_paths(node: dict, prefix: str = "") -> set[str]:
                       else "fc" if k == "*" and prefix.startswith("links")
                       else "orders-db" if k == "*" else k)
         out.add(p)
-        if isinstance(v, dict):
+        if isinstance(v, dict) and not p.endswith(".validation"):  # check names: free-form
             out |= _map_paths(v, p + ".")
     return out
 

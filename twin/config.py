@@ -7,6 +7,7 @@ Figures without a source in the article come from IBM's SVC documentation (domai
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,8 +18,10 @@ GB = 10**9
 MB = 10**6
 
 DEFAULT_RACK_NAMES = ("raleigh", "dallas")
+DEFAULT_DISTANCE_KM = 1200.0
 DEFAULT_MODEL = "W1500-96"
 CORES_PER_COMPUTE_NODE = 16  # domain.md §1
+FIBRE_DELAY_S_PER_KM = 5e-6  # one way, light in fibre (domain.md §1, SVC)
 DR_ADMIN = "disaster_recovery_administration"
 SECURITY_ADMIN = "security_administration"
 PERMISSIONS = (DR_ADMIN, SECURITY_ADMIN, "workload_administration", "cloud_administration")
@@ -62,7 +65,7 @@ class WorkloadConfig:
     write_mb_s: float = 1.0
     restart_s: float = 600.0
     needs: tuple[str, ...] = ()
-    cores: int = 16  # capacity the workload needs on the rack that runs it (R17)
+    cores: int = CORES_PER_COMPUTE_NODE  # capacity it needs on the rack that runs it (R17)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class LinkConfig:
     devices: int = 4  # switches and routers on the path, each ~25 µs (SVC)
     device_delay_us: float = 25.0
     loss_pct: float = 0.0
+
+    def one_way_delay_s(self, distance_km: float) -> float:
+        """Propagation (5 µs/km of fibre) plus the devices on the path, one way (SVC)."""
+        return distance_km * FIBRE_DELAY_S_PER_KM + self.devices * self.device_delay_us * 1e-6
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,17 @@ class SystemConfig:
         return b if rack == a else a
 
 
+def volume_layout(system: SystemConfig) -> list[tuple[str, int, float]]:
+    """(workload, index, size_bytes) for every volume, in a fixed order: the order of the
+    replication arrays, so volume i of the engine is ``volume:<rack>:<wl>:<idx>``."""
+    out: list[tuple[str, int, float]] = []
+    for w in system.workloads:
+        n = max(1, w.volumes)
+        for i in range(n):
+            out.append((w.name, i, w.volume_gb * GB / n))
+    return out
+
+
 _MODEL = re.compile(r"^[A-Za-z]+\d*-(\d+)")
 
 
@@ -142,9 +160,14 @@ def _default_users() -> tuple[User, ...]:
     return (User("dradmin", "passw0rd", (DR_ADMIN, SECURITY_ADMIN)),)
 
 
+def _default(cls: type, name: str) -> Any:
+    """The dataclass default of ``cls.name``: defaults are written once, on the class."""
+    return {f.name: f.default for f in dataclasses.fields(cls)}[name]
+
+
 def _rack(d: dict[str, Any], index: int) -> RackConfig:
     name = str(d.get("name", DEFAULT_RACK_NAMES[index]))
-    model = str(d.get("model", DEFAULT_MODEL))
+    model = str(d.get("model", _default(RackConfig, "model")))
     users_raw = d.get("users")
     users = (
         tuple(
@@ -157,39 +180,45 @@ def _rack(d: dict[str, Any], index: int) -> RackConfig:
     return RackConfig(
         name=name,
         model=model,
-        firmware=str(d.get("firmware", "1.1.0.0")),
-        fixpack=str(d.get("fixpack", "1.1.0.1")),
+        firmware=str(d.get("firmware", _default(RackConfig, "firmware"))),
+        fixpack=str(d.get("fixpack", _default(RackConfig, "fixpack"))),
         compute_nodes=int(d.get("compute_nodes", model_cores(model) // CORES_PER_COMPUTE_NODE)),
         management_address=str(d.get("management_address", f"{name}-mgmt.example.com")),
-        vlans=tuple(int(v) for v in d.get("vlans", (100, 101))),
-        ip_pool=str(d.get("ip_pool", "10.1.0.0/22")),
-        v7000_replication=bool(d.get("v7000_replication", True)),
-        fc_connected=bool(d.get("fc_connected", True)),
+        vlans=tuple(int(v) for v in d.get("vlans", _default(RackConfig, "vlans"))),
+        ip_pool=str(d.get("ip_pool", _default(RackConfig, "ip_pool"))),
+        v7000_replication=bool(d.get("v7000_replication",
+                                     _default(RackConfig, "v7000_replication"))),
+        fc_connected=bool(d.get("fc_connected", _default(RackConfig, "fc_connected"))),
         users=users,
     )
 
 
 def _workload(d: dict[str, Any]) -> WorkloadConfig:
+    def get(key: str, field_name: str | None = None) -> Any:
+        return d.get(key, _default(WorkloadConfig, field_name or key))
+
     return WorkloadConfig(
         name=str(d["name"]),
-        middleware=str(d.get("middleware", "was")),
-        volume_gb=float(d.get("volume_gb", 100.0)),
-        volumes=int(d.get("volumes", 1)),
-        write_mb_s=float(d.get("write_mb_s", 1.0)),
-        restart_s=parse_duration(d.get("restart", 600)),
-        needs=tuple(str(n) for n in d.get("needs", ())),
-        cores=int(d.get("cores", 16)),
+        middleware=str(get("middleware")),
+        volume_gb=float(get("volume_gb")),
+        volumes=int(get("volumes")),
+        write_mb_s=float(get("write_mb_s")),
+        restart_s=parse_duration(get("restart", "restart_s")),
+        needs=tuple(str(n) for n in get("needs")),
+        cores=int(get("cores")),
     )
+
+
+DEFAULT_FC_MBPS = 8000.0  # an 8 Gb/s Fibre Channel link
+DEFAULT_IP_MBPS = 1000.0  # a 1 Gb/s IP link
 
 
 def _link(d: dict[str, Any] | None, default_bw: float) -> LinkConfig:
     d = d or {}
     return LinkConfig(
         bandwidth_mbps=float(d.get("bandwidth_mbps", default_bw)),
-        background_copy_pct=float(d.get("background_copy_pct", 50.0)),
-        devices=int(d.get("devices", 4)),
-        device_delay_us=float(d.get("device_delay_us", 25.0)),
-        loss_pct=float(d.get("loss_pct", 0.0)),
+        **{k: type(_default(LinkConfig, k))(d.get(k, _default(LinkConfig, k)))
+           for k in ("background_copy_pct", "devices", "device_delay_us", "loss_pct")},
     )
 
 
@@ -201,23 +230,26 @@ def system_from_dict(d: dict[str, Any] | None) -> SystemConfig:
     workloads = tuple(_workload(w) for w in d.get("workloads", DEFAULT_WORKLOADS))
     m = d.get("management") or {}
     r = d.get("recovery") or {}
-    rec_defaults = RecoveryConfig()
+
+    def rec(key: str) -> float:
+        return parse_duration(r.get(key, _default(RecoveryConfig, f"{key}_s")))
+
     return SystemConfig(
-        distance_km=float(d.get("distance_km", 1200.0)),
-        fc_link=_link(d.get("fc_link"), 8000.0),
-        ip_link=_link(d.get("ip_link"), 1000.0),
+        distance_km=float(d.get("distance_km", DEFAULT_DISTANCE_KM)),
+        fc_link=_link(d.get("fc_link"), DEFAULT_FC_MBPS),
+        ip_link=_link(d.get("ip_link"), DEFAULT_IP_MBPS),
         racks=racks,
         workloads=workloads,
         management=ManagementConfig(
-            size_gb=float(m.get("size_gb", 20.0)),
-            clone_lag_s=parse_duration(m.get("clone_lag", 5.0)),
+            size_gb=float(m.get("size_gb", _default(ManagementConfig, "size_gb"))),
+            clone_lag_s=parse_duration(m.get("clone_lag",
+                                             _default(ManagementConfig, "clone_lag_s"))),
         ),
         recovery=RecoveryConfig(
-            node_add_s=parse_duration(r.get("node_add", rec_defaults.node_add_s)),
-            tor_configure_s=parse_duration(r.get("tor_configure", rec_defaults.tor_configure_s)),
-            route_convergence_s=parse_duration(
-                r.get("route_convergence", rec_defaults.route_convergence_s)
-            ),
-            restart_spread=float(r.get("restart_spread", rec_defaults.restart_spread)),
+            node_add_s=rec("node_add"),
+            tor_configure_s=rec("tor_configure"),
+            route_convergence_s=rec("route_convergence"),
+            restart_spread=float(r.get("restart_spread",
+                                       _default(RecoveryConfig, "restart_spread"))),
         ),
     )

@@ -1,9 +1,10 @@
 """The simulation kernel: simulated time and a deterministic event heap.
 
 A heap of ``(time, priority, seq, callback)``; ``seq`` is monotonic, so two events at
-the same time and priority run in the order they were scheduled, every run. One seeded
-``numpy.random.Generator`` per twin. Nothing here (or anywhere in ``twin/``) reads the
-wall clock. Compare SimPy's ``Environment.schedule``.
+the same time and priority run in the order they were scheduled, every run. The kernel
+owns time only: randomness belongs to the model (the Twin spawns its generators from one
+``SeedSequence``, as Mesa's model owns its RNG). Nothing here (or anywhere in ``twin/``)
+reads the wall clock. Compare SimPy's ``Environment.schedule``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import numpy as np
 
 
 class SchedulingError(ValueError):
@@ -55,9 +54,8 @@ class Kernel:
     """Simulated clock plus event heap. ``advance`` is called with each new time before
     an event runs, so continuous subsystems can integrate up to that instant."""
 
-    def __init__(self, seed: int = 0, advance: Callable[[float], None] | None = None) -> None:
+    def __init__(self, advance: Callable[[float], None] | None = None) -> None:
         self.now: float = 0.0
-        self.rng = np.random.default_rng(seed)
         self._heap: list[_Entry] = []
         self._seq = itertools.count()
         self._advance = advance or (lambda t: None)
@@ -88,18 +86,19 @@ class Kernel:
             heapq.heappop(heap)
         return heap[0].time if heap else None
 
-    def step(self) -> bool:
-        """Run the next live event (advancing time to it). False if there is none."""
+    def step(self) -> str | None:
+        """Run the next live event (advancing time to it) and return its label (``""`` if
+        it has none); None if there is no event."""
         t = self.peek()
         if t is None:
-            return False
+            return None
         entry = heapq.heappop(self._heap)
         if entry.time > self.now:
             self._advance(entry.time)
             self.now = entry.time
         self.events_run += 1
         entry.callback()
-        return True
+        return entry.label
 
     def run_until(self, t: float) -> None:
         """Run every event with time <= t, then move the clock to t."""

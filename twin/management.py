@@ -28,12 +28,16 @@ returns the transitions with their exact times.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from twin.config import GB, LinkConfig
-from twin.replication import Transition
+from twin.config import GB, LinkConfig, SystemConfig
+from twin.context import Clock, Log
+from twin.events import Transition
+from twin.states import ManagementState as MS
 
-MGMT_STATES = ("not_started", "initial_copy", "synchronized", "stalled", "stopped")
+MGMT_STATES = tuple(MS)
 
 
 @dataclass
@@ -81,14 +85,14 @@ class ManagementClone:
         return self._running and self._up and self._bw_bytes() > 0.0
 
     @property
-    def state(self) -> str:
+    def state(self) -> MS:
         if not self._started:
-            return "not_started"
+            return MS.NOT_STARTED
         if not self._running:
-            return "stopped"
+            return MS.STOPPED
         if not self._up:
-            return "stalled"
-        return "synchronized" if self._complete else "initial_copy"
+            return MS.STALLED
+        return MS.SYNCHRONIZED if self._complete else MS.INITIAL_COPY
 
     @property
     def initial_copy_complete(self) -> bool:
@@ -176,7 +180,7 @@ class ManagementClone:
         self._copied = self._copied_now()
         self._t0 = t
 
-    def _emit(self, t: float, before: str, out: list[Transition]) -> None:
+    def _emit(self, t: float, before: MS, out: list[Transition]) -> None:
         if self.state != before:
             out.append(Transition(t, "state", self.state))
 
@@ -211,12 +215,12 @@ class ManagementClone:
         if self._pending and self._pending[0].due is not None:
             self._next = (self._pending[0].due, "change_cloned")
 
-    def _control(self, t: float) -> tuple[list[Transition], str]:
+    def _control(self, t: float) -> tuple[list[Transition], MS]:
         out = self.advance(t)
         self._rebase(t)
         return out, self.state
 
-    def _done(self, t: float, before: str, out: list[Transition]) -> list[Transition]:
+    def _done(self, t: float, before: MS, out: list[Transition]) -> list[Transition]:
         self._emit(t, before, out)
         self._find_next()
         out.extend(self.advance(t))
@@ -295,3 +299,59 @@ class ManagementClone:
         self._pending = []
         self._server_free = t
         return self._done(t, before, out)
+
+
+class Cloning:
+    """The management clone as the twin runs it: the clone of the current source rack,
+    with every transition it makes logged (R1, R8, R14)."""
+
+    def __init__(self, system: SystemConfig, clock: Clock, log: Log,
+                 source: Callable[[], str]) -> None:
+        self.clock = clock
+        self.log = log
+        self.source = source
+        self.clone = ManagementClone(system.management.size_gb, system.ip_link,
+                                     system.management.clone_lag_s)
+
+    def _log(self, transitions: list[Transition]) -> None:
+        for tr in transitions:
+            self.log.log("management", None, f"Management data: {tr.message}",
+                         item=f"mgmt:{self.source()}:0", t=tr.t)
+
+    @property
+    def state(self) -> MS:
+        return self.clone.state
+
+    def advance(self, t: float) -> None:
+        self._log(self.clone.advance(t))
+
+    def next_transition_time(self) -> float | None:
+        return self.clone.next_transition_time()
+
+    def start(self) -> None:
+        self._log(self.clone.start(self.clock.now))
+
+    def stop(self) -> None:
+        self._log(self.clone.stop(self.clock.now))
+
+    def reverse(self) -> None:
+        self._log(self.clone.reverse(self.clock.now))
+
+    def assume_synchronized(self) -> None:
+        self._log(self.clone.assume_synchronized(self.clock.now))
+
+    def set_link(self, up: bool, bandwidth_mbps: float) -> None:
+        self._log(self.clone.set_link(self.clock.now, up=up, bandwidth_mbps=bandwidth_mbps))
+
+    def record_change(self, kind: str, name: str) -> None:
+        """A deploy, image import or cloud group change on the source rack (R1)."""
+        self._log(self.clone.record_change(self.clock.now, kind, name))
+
+    def missing_on_backup(self) -> list[str]:
+        return self.clone.missing_on_backup()
+
+    def state_doc(self) -> dict[str, Any]:
+        m = self.clone
+        return {"state": m.state, "initial_copy_complete": m.initial_copy_complete,
+                "progress": m.progress, "lag_s": m.lag_s, "eta_s": m.eta_s,
+                "missing_on_backup": list(m.missing_on_backup())}

@@ -11,15 +11,24 @@ brain.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from twin.actions import AdvertiseRoutes, ConfigureTorSwitches, WithdrawRoutes
+from twin.config import SystemConfig
+from twin.context import Clock, Log, SiteView
 from twin.events import Result, accepted, refused
 from twin.kernel import Handle
+from twin.states import WorkloadStatus
 
-if TYPE_CHECKING:
-    from twin.twin import Twin
-    from twin.workloads import Workload
+
+class Placed(Protocol):
+    """What reachability needs of a workload: where it is and whether it runs."""
+
+    @property
+    def rack(self) -> str | None: ...
+
+    @property
+    def status(self) -> WorkloadStatus: ...
 
 
 @dataclass
@@ -32,25 +41,30 @@ class RackNet:
 
 
 class Network:
-    def __init__(self, twin: Twin) -> None:
-        self.twin = twin
-        self.racks = {r: RackNet() for r in twin.system.rack_names}
+    """The routers and ToR switches of both racks; owns their state and logs its changes."""
+
+    def __init__(self, system: SystemConfig, clock: Clock, log: Log, site: SiteView) -> None:
+        self.system = system
+        self.clock = clock
+        self.log = log
+        self.site = site
+        self.racks = {r: RackNet() for r in system.rack_names}
 
     def place_active(self, rack: str) -> None:
         self.racks[rack].tor_configured = True
         self.racks[rack].advertising = True
 
     def advertising(self, rack: str) -> bool:
-        return self.racks[rack].advertising and self.twin.rack_up(rack)
+        return self.racks[rack].advertising and self.site.rack_up(rack)
 
     def split_brain(self) -> bool:
         return all(self.advertising(r) for r in self.racks)
 
-    def reachable(self, w: Workload) -> bool:
-        if w.status != "running" or w.rack is None:
+    def reachable(self, w: Placed) -> bool:
+        if w.status != WorkloadStatus.RUNNING or w.rack is None:
             return False
         n = self.racks[w.rack]
-        return self.twin.rack_up(w.rack) and n.tor_configured and n.advertising
+        return self.site.rack_up(w.rack) and n.tor_configured and n.advertising
 
     def rack_doc(self, rack: str) -> dict[str, Any]:
         n = self.racks[rack]
@@ -66,16 +80,16 @@ class Network:
             return refused(f"The ToR switches of {a.rack} are already configured.")
         if n.tor_handle is not None:
             return refused(f"The ToR switches of {a.rack} are being configured.")
-        delay = self.twin.system.recovery.tor_configure_s
+        delay = self.system.recovery.tor_configure_s
 
         def done() -> None:
             n.tor_handle = None
-            if self.twin.rack_up(a.rack):
+            if self.site.rack_up(a.rack):
                 n.tor_configured = True
-                self.twin.log("network", a.rack, f"ToR switches of {a.rack} configured",
-                              item=f"tor:{a.rack}:0")
+                self.log.log("network", a.rack, f"ToR switches of {a.rack} configured",
+                             item=f"tor:{a.rack}:0")
 
-        n.tor_handle = self.twin.schedule(delay, done, label="tor")
+        n.tor_handle = self.clock.schedule(delay, done, label="tor")
         return accepted(f"Configuring the ToR switches of {a.rack} (about {delay / 60:.0f} min).")
 
     def advertise(self, a: AdvertiseRoutes) -> Result:
@@ -91,22 +105,26 @@ class Network:
             return refused(f"The routers already {verb} {rack}'s IP addresses.")
         if n.route_handle is not None:
             n.route_handle.cancel()
-        delay = self.twin.system.recovery.route_convergence_s
+        delay = self.system.recovery.route_convergence_s
         n.route_target = on
 
         def done() -> None:
             n.route_handle, n.route_target = None, None
             n.advertising = on
             word = "advertise" if on else "no longer advertise"
-            self.twin.log("network", rack, f"Routers {word} {rack}'s IP addresses",
-                          item=f"router:{rack}")
+            self.log.log("network", rack, f"Routers {word} {rack}'s IP addresses",
+                         item=f"router:{rack}")
             if self.split_brain():
-                self.twin.alert("split-brain", "Both racks advertise the same IP addresses: "
-                                "split brain (R14). Withdraw the routes on one rack.")
+                self.log.alert("split-brain", "Both racks advertise the same IP addresses: "
+                               "split brain (R14). Withdraw the routes on one rack.")
 
-        n.route_handle = self.twin.schedule(delay, done, label="routes")
+        n.route_handle = self.clock.schedule(delay, done, label="routes")
         return accepted(f"Routers {'advertising' if on else 'withdrawing'} {rack}'s IP "
                         f"addresses; they converge in about {delay:.0f} s.")
+
+    def reset_takeover(self, rack: str) -> None:
+        """A backup's ToR switches are not set up for the takeover (R10, R11 step 3)."""
+        self.racks[rack].tor_configured = False
 
     def rack_lost(self, rack: str) -> None:
         n = self.racks[rack]
@@ -115,3 +133,11 @@ class Network:
                 h.cancel()
         n.tor_handle = n.route_handle = None
         n.route_target = None
+
+    def rack_restored(self, rack: str) -> None:
+        """A restored site's routers come back with their configuration: still advertising
+        if they were, which is a split brain if the other rack took over (R14)."""
+        if self.advertising(rack) and self.split_brain():
+            self.log.alert("split-brain", f"{rack} came back with its routers still "
+                           "advertising: both racks advertise the same IP addresses (R14). "
+                           f"Withdraw the routes on {rack}.")

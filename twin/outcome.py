@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from twin.states import RtoPhase
+
 
 @dataclass
 class Outcome:
@@ -51,6 +53,18 @@ class Outcome:
             return None
         return self.service_restored_at_s - self.service_down_at_s
 
+    def phase(self) -> RtoPhase | None:
+        """The phase of the outage under way (None: no outage now): the part of the RTO
+        breakdown that is still growing."""
+        if self.service_down_at_s is None or self.service_restored_at_s is not None:
+            return None
+        for milestone, phase in ((self.first_action_at_s, RtoPhase.DECISION),
+                                 (self.takeover_at_s, RtoPhase.DATA_SYNC),
+                                 (self.all_running_at_s, RtoPhase.RESTART)):
+            if milestone is None:
+                return phase
+        return RtoPhase.NETWORK
+
     def breakdown(self, now: float) -> dict[str, float] | None:
         down = self.service_down_at_s
         if down is None:
@@ -87,6 +101,7 @@ class Outcome:
             "milestones_s": {"first_action": r(self.first_action_at_s),
                              "takeover": r(self.takeover_at_s),
                              "all_running": r(self.all_running_at_s)},
+            "phase": self.phase(),
         }
 
 

@@ -11,18 +11,25 @@ hint of what to do first. No password is ever stored, logged or reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from twin import effects as E
 from twin.actions import CreateProfile, Enable, StartFailover, Validate
-from twin.config import DR_ADMIN, SECURITY_ADMIN, RackConfig, SystemConfig, User
+from twin.config import (
+    DR_ADMIN,
+    FIBRE_DELAY_S_PER_KM,
+    SECURITY_ADMIN,
+    RackConfig,
+    SystemConfig,
+    User,
+)
+from twin.context import DataView, SiteView
 from twin.events import Result, accepted, refused
-
-if TYPE_CHECKING:
-    from twin.twin import Twin
+from twin.states import FailoverType, Link, ProfileState, Role
 
 GM_MAX_RTT_S = 0.080  # Global Mirror round-trip limit, about 8000 km (R6, R21)
-US_PER_KM_ROUND_TRIP = 10.0
 MIN_FIRMWARE = (1, 1)
 
 CHECK_NAMES = (
@@ -51,18 +58,22 @@ class Profile:
     peer: str  # the peer rack's name
     peer_address: str
     peer_user: str
-    state: str = "defined"  # defined | validated | enabled
-    role: str = "none"  # primary | backup | none
+    state: ProfileState = ProfileState.DEFINED
+    role: Role = Role.NONE
     validation: dict[str, dict[str, Any]] = field(default_factory=dict)
-    failover_type: str | None = None
+    failover_type: FailoverType | None = None
 
     @property
     def icon(self) -> str:
-        return {"defined": "/", "validated": "✓", "enabled": "✓"}[self.state]
+        return "/" if self.state == ProfileState.DEFINED else "✓"
 
     def sections(self) -> dict[str, bool]:
-        enabled = self.state == "enabled"
-        return {"enable": self.state == "validated", "monitor": enabled, "failover": enabled}
+        enabled = self.state == ProfileState.ENABLED
+        return {"enable": self.state == ProfileState.VALIDATED, "monitor": enabled,
+                "failover": enabled}
+
+    def is_enabled(self, role: Role) -> bool:
+        return self.state == ProfileState.ENABLED and self.role == role
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,9 +134,9 @@ def pairing_checks(system: SystemConfig, rack_name: str, *, reachable: bool = Tr
         f"{me.name} VLANs {sorted(me.vlans)}, {peer.name} VLANs {sorted(peer.vlans)}")
     put("same_ip_pools", me.ip_pool == peer.ip_pool,
         f"{me.name} pool {me.ip_pool}, {peer.name} pool {peer.ip_pool}")
-    # the round trip as validation estimates it: 10 µs per km of distance, plus any latency
-    # a degraded link adds; the 80 ms limit is the article's 8000 km
-    rtt = system.distance_km * US_PER_KM_ROUND_TRIP * 1e-6 + 2 * extra_latency_s
+    # the round trip as validation estimates it: light in fibre both ways (10 µs per km),
+    # plus any latency a degraded link adds; the 80 ms limit is the article's 8000 km
+    rtt = 2 * system.distance_km * FIBRE_DELAY_S_PER_KM + 2 * extra_latency_s
     put("latency", rtt <= GM_MAX_RTT_S + 1e-12,
         f"round trip {rtt * 1000:.1f} ms (Global Mirror limit {GM_MAX_RTT_S * 1000:.0f} ms, "
         f"{system.distance_km:,.0f} km)")
@@ -133,23 +144,42 @@ def pairing_checks(system: SystemConfig, rack_name: str, *, reachable: bool = Tr
 
 
 class Profiles:
-    """The DR profiles of both racks and the console actions on them."""
+    """The DR profiles of both racks and the console actions on them. Reads the site (is
+    the peer reachable?), which rack is the replication source, and which workloads are
+    active on a rack; what follows from an accepted action elsewhere (copies starting, a
+    takeover) is returned as domain events."""
 
-    def __init__(self, twin: Twin) -> None:
-        self.twin = twin
-        self.by_rack: dict[str, Profile | None] = {r: None for r in twin.system.rack_names}
+    def __init__(self, system: SystemConfig, site: SiteView, data: DataView,
+                 active_workloads: Callable[[str], list[str]]) -> None:
+        self.system = system
+        self.site = site
+        self.data = data
+        self.active_workloads = active_workloads
+        self.by_rack: dict[str, Profile | None] = {r: None for r in system.rack_names}
+
+    def assume_paired(self, primary: str, backup: str) -> None:
+        """A scenario that starts paired: both profiles validated and enabled (R5)."""
+        for rack, role in ((primary, Role.PRIMARY), (backup, Role.BACKUP)):
+            peer = self.system.rack(self.system.peer_of(rack))
+            p = Profile(rack, peer.name, peer.management_address,
+                        self._default_security_user(peer), state=ProfileState.ENABLED,
+                        role=role)
+            p.validation = self.validation_checks(rack)
+            self.by_rack[rack] = p
 
     # -- helpers -------------------------------------------------------------------------
 
     def get(self, rack: str) -> Profile | None:
         return self.by_rack.get(rack)
 
-    def role(self, rack: str) -> str | None:
+    def role(self, rack: str) -> Role | None:
+        """The role of the rack's enabled profile, or None (no profile, or not enabled)."""
         p = self.by_rack.get(rack)
-        return p.role if p and p.state == "enabled" else None
+        return p.role if p and p.state == ProfileState.ENABLED else None
 
-    def is_enabled_backup(self, rack: str) -> bool:
-        return self.role(rack) == "backup"
+    def paired(self) -> bool:
+        """Both profiles enabled, one primary and one backup."""
+        return {self.role(r) for r in self.system.rack_names} == {Role.PRIMARY, Role.BACKUP}
 
     def state_doc(self) -> dict[str, Any]:
         return {r: (p.to_dict() if p else None) for r, p in self.by_rack.items()}
@@ -157,8 +187,7 @@ class Profiles:
     # -- R4 create -------------------------------------------------------------------------
 
     def create(self, a: CreateProfile) -> Result:
-        t = self.twin
-        rack = t.system.rack(a.rack)
+        rack = self.system.rack(a.rack)
         if self.by_rack[a.rack] is not None:
             return refused(f"A disaster recovery profile already exists on {a.rack}.",
                            "use the existing profile")
@@ -173,14 +202,14 @@ class Profiles:
                 "ask a security administrator to grant Disaster recovery administration")
         peer_name = self._resolve_peer(a.rack, a.peer)
         if peer_name is None:
-            other = t.system.rack(t.system.peer_of(a.rack))
+            other = self.system.rack(self.system.peer_of(a.rack))
             return refused(
                 f"{a.peer!r} is not the management address of a PureApplication System.",
                 f"the peer's management address is {other.management_address} ({other.name})")
-        if not t.links_up("ip") or not t.rack_up(peer_name):
+        if not self.site.link_up(Link.IP) or not self.site.rack_up(peer_name):
             return refused(f"Cannot reach the peer {peer_name} to establish trust.",
                            "restore the IP link between the sites and the peer rack first")
-        peer = t.system.rack(peer_name)
+        peer = self.system.rack(peer_name)
         user_id = a.user if a.user is not None else self._default_security_user(peer)
         user = next((u for u in peer.users if u.id == user_id), None)
         password = a.password if a.password is not None else (user.password if user else None)
@@ -212,52 +241,50 @@ class Profiles:
         return peer.users[0].id if peer.users else "admin"
 
     def _resolve_peer(self, rack: str, peer: str) -> str | None:
-        other = self.twin.system.rack(self.twin.system.peer_of(rack))
+        other = self.system.rack(self.system.peer_of(rack))
         return other.name if peer in (other.name, other.management_address) else None
 
     # -- R6 validate -----------------------------------------------------------------------
 
     def validation_checks(self, rack_name: str) -> dict[str, dict[str, Any]]:
         """Every check of R6 with its result and a detail line, on the live system."""
-        t = self.twin
-        peer = t.system.peer_of(rack_name)
-        return pairing_checks(t.system, rack_name,
-                              reachable=t.links_up("ip") and t.rack_up(peer),
-                              fc_up=t.links_up("fc"),
-                              extra_latency_s=t.link_extra_latency_s("fc"))
+        peer = self.system.peer_of(rack_name)
+        return pairing_checks(self.system, rack_name,
+                              reachable=self.site.link_up(Link.IP) and self.site.rack_up(peer),
+                              fc_up=self.site.link_up(Link.FC),
+                              extra_latency_s=self.site.link_extra_latency_s(Link.FC))
 
     def validate(self, a: Validate) -> Result:
         p = self.by_rack[a.rack]
         if p is None:
             return refused(f"There is no disaster recovery profile on {a.rack}.",
                            "create the profile first")
-        if p.state == "enabled":
+        if p.state == ProfileState.ENABLED:
             return refused(f"The profile on {a.rack} is enabled in the {p.role} role.",
                            "validation is for profiles that are not enabled")
         checks = self.validation_checks(a.rack)
         p.validation = checks
         failed = [n for n, c in checks.items() if not c["ok"]]
         if failed:
-            p.state = "defined"
+            p.state = ProfileState.DEFINED
             detail = "; ".join(f"{n}: {checks[n]['detail']}" for n in failed)
             return refused(f"Validation failed on {a.rack}: {detail}.",
                            "correct the configuration, then validate again")
-        p.state = "validated"
+        p.state = ProfileState.VALIDATED
         return accepted(f"Validation succeeded on {a.rack}.")
 
     # -- R7/R8 enable ----------------------------------------------------------------------
 
     def enable(self, a: Enable) -> Result:
-        t = self.twin
         p = self.by_rack[a.rack]
-        if a.role not in ("primary", "backup"):
+        if a.role not in (Role.PRIMARY, Role.BACKUP):
             return refused(f"Unknown role {a.role!r}.", "choose Primary or Backup")
         if p is None:
             return refused(f"There is no disaster recovery profile on {a.rack}.",
                            "create and validate the profile first")
-        if p.state == "defined":
+        if p.state == ProfileState.DEFINED:
             return refused(f"The profile on {a.rack} is not validated.", "validate it first")
-        if p.state == "enabled":
+        if p.state == ProfileState.ENABLED:
             hint = ""
             if a.role != p.role:
                 hint = (f"to change its role (failback, R13), start the failover on {a.rack} "
@@ -265,78 +292,77 @@ class Profiles:
             return refused(f"Disaster recovery is already enabled on {a.rack} in the "
                            f"{p.role} role.", hint)
         peer = self.by_rack[p.peer]
-        if a.role == "backup":
-            running = t.workloads.running_on(a.rack)
+        if a.role == Role.BACKUP:
+            running = self.active_workloads(a.rack)
             if running:
                 return refused(
                     f"Cannot enable {a.rack} as backup: workloads are running on it "
                     f"({', '.join(running)}). A backup rack runs no workloads (R10).",
                     f"stop the workloads on {a.rack} first")
-            p.state, p.role, p.failover_type = "enabled", "backup", None
-            t.on_backup_enabled(a.rack)
-            if peer is not None and peer.state == "enabled" and peer.role == "primary":
-                t.on_pair_enabled(primary=peer.rack, backup=a.rack)
-            return accepted(f"Disaster recovery is enabled on {a.rack} in the backup role.")
-        if peer is None or peer.state != "enabled" or peer.role != "backup":
+            p.state, p.role, p.failover_type = ProfileState.ENABLED, Role.BACKUP, None
+            effects: list[E.Effect] = [E.BackupEnabled(a.rack)]
+            if peer is not None and peer.is_enabled(Role.PRIMARY):
+                effects.append(E.PairEnabled(primary=peer.rack, backup=a.rack))
+            return accepted(f"Disaster recovery is enabled on {a.rack} in the backup role.",
+                            *effects)
+        if peer is None or not peer.is_enabled(Role.BACKUP):
             return refused(
                 f"Enabling the primary role on {a.rack} failed: the peer {p.peer} is not "
                 "enabled in the backup role.",
                 f"enable the backup rack ({p.peer}) first (R7)")
-        if not (t.links_up("ip") and t.rack_up(p.peer)):
+        if not (self.site.link_up(Link.IP) and self.site.rack_up(p.peer)):
             return refused(f"Enabling the primary role on {a.rack} failed: the peer "
                            f"{p.peer} cannot be reached.", "restore the IP link first")
-        p.state, p.role, p.failover_type = "enabled", "primary", None
-        reversed_ = a.rack != t.source
-        t.on_pair_enabled(primary=a.rack, backup=p.peer)
-        if reversed_:
+        p.state, p.role, p.failover_type = ProfileState.ENABLED, Role.PRIMARY, None
+        pair = E.PairEnabled(primary=a.rack, backup=p.peer)
+        if a.rack != self.data.source:
             return accepted(
                 f"Disaster recovery is enabled on {a.rack} in the primary role. The data "
                 f"changed since the failover resynchronises from {a.rack} to {p.peer}, and "
-                "the management data is copied again (R13).")
+                "the management data is copied again (R13).", pair)
         return accepted(f"Disaster recovery is enabled on {a.rack} in the primary role. "
-                        "Initial copies of the disks and the management data start.")
+                        "Initial copies of the disks and the management data start.", pair)
 
     # -- R11/R12 failover --------------------------------------------------------------------
 
     def start_failover(self, a: StartFailover) -> Result:
-        t = self.twin
         p = self.by_rack[a.rack]
-        if p is not None and p.state == "validated" and p.failover_type is not None:
+        if p is not None and p.state == ProfileState.VALIDATED and p.failover_type is not None:
             return refused(f"The failover on {a.rack} is already done: role (none), state "
                            "validated.", "start the workloads, or enable disaster recovery "
                            "again to re-establish it")
-        if p is None or p.state != "enabled":
+        if p is None or p.state != ProfileState.ENABLED:
             return refused(f"Failover is unavailable on {a.rack}: its disaster recovery "
                            "profile is not enabled.", "enable disaster recovery first (R5)")
-        if p.role == "primary":
-            if a.type == "unplanned":
+        if p.role == Role.PRIMARY:
+            if a.type == FailoverType.UNPLANNED:
                 return refused("Unplanned failover is started on the backup rack.",
                                f"start the failover on {p.peer}, choosing Unplanned")
-            p.state, p.role, p.failover_type = "validated", "none", "planned"
+            p.state, p.role, p.failover_type = (ProfileState.VALIDATED, Role.NONE,
+                                                FailoverType.PLANNED)
             peer = self.by_rack[p.peer]
-            t.on_primary_failover(a.rack)
-            if peer is not None and peer.state == "enabled" and peer.role == "backup":
+            if peer is not None and peer.is_enabled(Role.BACKUP):
                 nxt = f"Now fail over on the backup {p.peer}."
             else:
                 nxt = (f"{p.peer} has already taken over: enable {a.rack} as the backup to "
                        "re-establish disaster recovery the other way round (R13).")
             return accepted(f"Failover started on the primary {a.rack}: role (none), state "
-                            f"validated. {nxt}")
+                            f"validated. {nxt}", E.PrimaryFailedOver(a.rack))
         # the backup
-        if a.type not in ("planned", "unplanned"):
+        if a.type not in (FailoverType.PLANNED, FailoverType.UNPLANNED):
             return refused("Choose the failover type, Planned or Unplanned, in View details.",
                            "set type: planned or type: unplanned")
+        kind = FailoverType(a.type)
         peer = self.by_rack[p.peer]
-        if a.type == "planned" and peer is not None and peer.role == "primary" \
-                and peer.state == "enabled":
+        if kind == FailoverType.PLANNED and peer is not None and peer.is_enabled(Role.PRIMARY):
             return refused(
                 f"Planned failover: the primary {p.peer} has not started its failover.",
                 f"start the failover on {p.peer} first (R11 step 2), or choose Unplanned if "
                 f"{p.peer} is gone")
-        if a.type == "planned" and not t.rack_up(p.peer):
+        if kind == FailoverType.PLANNED and not self.site.rack_up(p.peer):
             return refused(f"Planned failover needs the primary {p.peer}, which is lost.",
                            "choose Unplanned")
-        p.state, p.role, p.failover_type = "validated", "none", a.type
-        t.on_backup_failover(a.rack, a.type)
-        return accepted(f"{a.type.capitalize()} failover completed on {a.rack}: role (none), "
-                        "state validated. Start the workloads and advertise the routes.")
+        p.state, p.role, p.failover_type = ProfileState.VALIDATED, Role.NONE, kind
+        return accepted(f"{kind.capitalize()} failover completed on {a.rack}: role (none), "
+                        "state validated. Start the workloads and advertise the routes.",
+                        E.BackupFailedOver(a.rack, kind))

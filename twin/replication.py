@@ -65,37 +65,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from twin.config import LinkConfig
+from twin.events import Transition
+from twin.states import ReplicationState as RS
 
 PRIMARY = 0  # the side that is the source at construction (racks[0])
 BACKUP = 1
-KM_DELAY_S = 5e-6  # one way, per km of fibre (SVC)
 GM_MAX_HOST_DELAY_S = 0.005  # gmmaxhostdelay (SVC default 5 ms)
 GM_LINK_TOLERANCE_S = 300.0  # gmlinktolerance (SVC default 300 s)
 
-STATES = (
-    "inconsistent_stopped",
-    "inconsistent_copying",
-    "consistent_synchronized",
-    "consistent_stopped",
-    "idling",
-    "idling_disconnected",
-    "inconsistent_disconnected",
-    "consistent_disconnected",
-)
+STATES = tuple(RS)
 
 _HALT, _COPY, _SYNC = 0, 1, 2
 _INF = math.inf
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A discrete change, at its exact time. ``code`` is one of ``state`` (message: the new
-    state name), ``copy_complete``, ``backlog_drained``, ``host_delay_high``,
-    ``host_delay_ok``, ``error_1920``, ``target_writes_rejected``."""
-
-    t: float
-    code: str
-    message: str
 
 
 class ReplicationError(ValueError):
@@ -204,11 +185,7 @@ class SanReplication:
     @property
     def one_way_delay_s(self) -> float:
         """Propagation: 5 µs/km plus the devices on the path, plus any extra latency."""
-        return (
-            self.distance_km * KM_DELAY_S
-            + self.link.devices * self.link.device_delay_us * 1e-6
-            + self._extra_s
-        )
+        return self.link.one_way_delay_s(self.distance_km) + self._extra_s
 
     @property
     def rtt_s(self) -> float:
@@ -241,18 +218,18 @@ class SanReplication:
     # -- state ----------------------------------------------------------------------------
 
     @property
-    def state(self) -> str:
+    def state(self) -> RS:
         """The consistency group's SVC state (R18)."""
         if not self.connected:
             if self._access:
-                return "idling_disconnected"
-            return "consistent_disconnected" if self._target_consistent else (
-                "inconsistent_disconnected")
+                return RS.IDLING_DISCONNECTED
+            return RS.CONSISTENT_DISCONNECTED if self._target_consistent else (
+                RS.INCONSISTENT_DISCONNECTED)
         if self._access:
-            return "idling"
+            return RS.IDLING
         if self._running:
-            return "inconsistent_copying" if self._copying else "consistent_synchronized"
-        return "consistent_stopped" if self._target_consistent else "inconsistent_stopped"
+            return RS.INCONSISTENT_COPYING if self._copying else RS.CONSISTENT_SYNCHRONIZED
+        return RS.CONSISTENT_STOPPED if self._target_consistent else RS.INCONSISTENT_STOPPED
 
     @property
     def consistent(self) -> bool:
@@ -279,14 +256,14 @@ class SanReplication:
         out = self._rates[self._src if side is None else side].copy()
         return out
 
-    def states_per_volume(self) -> list[str]:
+    def states_per_volume(self) -> list[RS]:
         """The group state for every volume, except that while copying a volume with nothing
         left to copy shows ``consistent_synchronized``."""
         st = self.state
-        if st != "inconsistent_copying":
+        if st != RS.INCONSISTENT_COPYING:
             return [st] * self.n
         done = self._copy_now() <= 0.0
-        return ["consistent_synchronized" if d else st for d in done.tolist()]
+        return [RS.CONSISTENT_SYNCHRONIZED if d else st for d in done.tolist()]
 
     # -- time -----------------------------------------------------------------------------
 

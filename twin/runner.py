@@ -10,6 +10,7 @@ what counts as as expected.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ DEFAULT_WAIT_TIMEOUT_S = 24 * 3600.0
 _MISSING = object()
 
 
-def lookup(state: dict[str, Any], path: str) -> Any:
+def lookup(state: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path of the state document, or a sentinel if absent."""
     cur: Any = state
     for part in path.split("."):
@@ -136,7 +137,7 @@ class Runner:
                     shown = ", ".join(f"{p}={_shown(v)}" for p, v in actual.items())
                     msg = f"timed out after {format_duration(deadline - started)}: {shown}"
                     break
-                twin.kernel.step()
+                twin.run_next_event()
             self._waiting = None
             finished.append(self._finish(step, started, ok, msg))
         if math.isfinite(t) and t > twin.now:
@@ -163,7 +164,7 @@ class Runner:
         return result
 
     def _condition(self, until: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
-        state = self.twin.state()
+        state = self.twin.state(only={p.split(".", 1)[0] for p in until})
         actual = {p: lookup(state, p) for p in until}
         return all(matches(actual[p], A.thaw(v)) for p, v in until.items()), actual
 
@@ -176,7 +177,7 @@ class Runner:
             ok = matches(actual, exp)
             self.checks.append({"index": index, "at_s": self.twin.now, "path": path,
                                 "expected": exp, "actual": _plain(actual), "ok": ok})
-            self.twin.log("check", None, f"check {path} = {_shown(actual)} "
+            self.twin.log.log("check", None, f"check {path} = {_shown(actual)} "
                           f"(expected {exp!r}): {'ok' if ok else 'FAILED'}")
             if not ok:
                 bad.append(f"{path} is {_shown(actual)}, expected {exp!r}")

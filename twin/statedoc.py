@@ -1,50 +1,202 @@
-"""The keys of the state document (scenario-format.md), so that the loader can tell a typo
-in a wait/check path from a real path before anything runs. ``tests/test_statedoc.py``
-keeps this map equal to what ``Twin.state()`` builds. ``*`` stands for a rack, a workload
-or a link name; ``None`` means the value below is free-form (a list, a mapping of checks).
+"""The state document (scenario-format.md), typed: what ``Twin.state()`` returns, what
+``wait``/``check`` read by dotted path, what the report embeds and what the app draws.
+
+The document is plain JSON (strict: no NaN or infinity, an unbounded RPO is null); these
+``TypedDict`` classes are its schema for the type checker, and ``STATE_KEYS`` — the map
+the loader uses to tell a typo in a ``wait``/``check`` path from a real path before
+anything runs — is derived from them, so it cannot drift from what the engine builds
+(``tests/test_statedoc.py`` checks the derived map against a real document).
+
+In ``STATE_KEYS``, ``*`` stands for a rack, a workload or a link name, and ``None`` means
+that the value below is free-form (a list, a number).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import types
+import typing
+from typing import Any, TypedDict
 
-STATE_KEYS: dict[str, Any] = {
-    "time_s": None,
-    "racks": {"*": {
-        "status": None,
-        "compute_nodes": {"total": None, "in_cloud_groups": None, "quiesced": None,
-                          "failed": None, "adding": None},
-        "tor_configured": None, "advertising": None, "routes_converging": None,
-        "tor_configuring": None, "storage_failed": None, "management_nodes_failed": None,
-        "role": None, "replication_source": None, "data_consistent": None,
-    }},
-    "profiles": {"*": {
-        "state": None, "role": None, "icon": None, "peer": None, "peer_address": None,
-        "peer_user": None, "sections": {"enable": None, "monitor": None, "failover": None},
-        "validation": None, "failover_type": None,
-    }},
-    "links": {"*": {"up": None, "degraded": None, "extra_latency_ms": None,
-                    "bandwidth_mbps": None, "loss_pct": None}},
-    "replication": {
-        "state": None, "consistent": None, "initial_copy_complete": None, "progress": None,
-        "eta_s": None, "lag_bytes": None, "rpo_s": None, "errors": None,
-        "host_delay_s": None, "throughput_bps": None, "bandwidth_bps": None,
-        "direction": None, "volumes": None,
-    },
-    "management": {"state": None, "initial_copy_complete": None, "progress": None,
-                   "lag_s": None, "missing_on_backup": None},
-    "workloads": {"*": {"rack": None, "reachable": None, "status": None, "reason": None,
-                        "middleware": None, "needs": None}},
-    "service": {"available": None, "split_brain": None, "down_since_s": None},
-    "outcome": {
-        "disaster_at_s": None, "data_loss_bytes": None, "rpo_achieved_s": None,
-        "service_down_at_s": None, "service_restored_at_s": None, "rto_s": None,
-        "rto_breakdown_s": {"decision": None, "data_sync": None, "restart": None,
-                            "network": None},
-        "milestones_s": {"first_action": None, "takeover": None, "all_running": None},
-    },
-    "alerts": None,
-}
+from twin.states import (
+    FailoverType,
+    ManagementState,
+    ProfileState,
+    RackStatus,
+    ReplicationState,
+    Role,
+    RtoPhase,
+    WorkloadStatus,
+)
+
+
+class ComputeNodesDoc(TypedDict):
+    total: int
+    in_cloud_groups: int
+    quiesced: int
+    failed: int
+    adding: int
+    failed_nodes: list[int]  # indices from 0, as in compute:<rack>:<i>
+
+
+class RackDoc(TypedDict):
+    status: RackStatus
+    compute_nodes: ComputeNodesDoc
+    tor_configured: bool
+    advertising: bool
+    routes_converging: bool
+    tor_configuring: bool
+    storage_failed: bool
+    management_nodes_failed: int
+    console_answers: bool  # up, with a working management node
+    role: Role
+    replication_source: bool
+    data_consistent: bool
+
+
+class SectionsDoc(TypedDict):
+    enable: bool
+    monitor: bool
+    failover: bool
+
+
+class CheckDoc(TypedDict):
+    ok: bool
+    detail: str
+
+
+class ProfileDoc(TypedDict):
+    state: ProfileState
+    role: Role
+    icon: str
+    peer: str
+    peer_address: str
+    peer_user: str
+    sections: SectionsDoc
+    validation: dict[str, CheckDoc]
+    failover_type: FailoverType | None
+
+
+class LinkDoc(TypedDict):
+    up: bool
+    degraded: bool
+    extra_latency_ms: float
+    bandwidth_mbps: float
+    loss_pct: float
+
+
+class VolumesDoc(TypedDict):
+    """Per-volume columns, in the engine's volume order (volume i of each list)."""
+
+    name: list[str]
+    state: list[str]
+    progress: list[float]
+    lag_bytes: list[float]
+    rpo_s: list[float | None]
+
+
+class ReplicationDoc(TypedDict):
+    state: ReplicationState
+    consistent: bool
+    initial_copy_complete: bool
+    progress: float
+    eta_s: float | None
+    lag_bytes: float
+    rpo_s: float | None
+    errors: list[str]
+    host_delay_s: float | None
+    throughput_bps: float
+    bandwidth_bps: float
+    write_rate_bps: float
+    direction: list[str]
+    volumes: int
+    per_volume: VolumesDoc
+
+
+class ManagementDoc(TypedDict):
+    state: ManagementState
+    initial_copy_complete: bool
+    progress: float
+    lag_s: float
+    eta_s: float | None
+    missing_on_backup: list[str]
+
+
+class WorkloadDoc(TypedDict):
+    rack: str | None
+    reachable: bool
+    status: WorkloadStatus
+    reason: str
+    middleware: str
+    needs: list[str]
+    deployed: bool  # made by a deploy during the run (its disks replicate nowhere)
+    write_mb_s: float  # what it asks to write now (its demand)
+
+
+class ServiceDoc(TypedDict):
+    available: bool
+    split_brain: bool
+    down_since_s: float | None
+
+
+class BreakdownDoc(TypedDict):
+    decision: float
+    data_sync: float
+    restart: float
+    network: float
+
+
+class MilestonesDoc(TypedDict):
+    first_action: float | None
+    takeover: float | None
+    all_running: float | None
+
+
+class OutcomeDoc(TypedDict):
+    disaster_at_s: float | None
+    data_loss_bytes: int | None
+    rpo_achieved_s: float | None
+    service_down_at_s: float | None
+    service_restored_at_s: float | None
+    rto_s: float | None
+    rto_breakdown_s: BreakdownDoc | None  # live while the outage lasts
+    milestones_s: MilestonesDoc
+    phase: RtoPhase | None  # the part of the breakdown still growing
+
+
+class AlertDoc(TypedDict):
+    code: str
+    message: str
+
+
+class StateDoc(TypedDict):
+    time_s: float
+    racks: dict[str, RackDoc]
+    profiles: dict[str, ProfileDoc | None]
+    links: dict[str, LinkDoc]
+    replication: ReplicationDoc
+    management: ManagementDoc
+    workloads: dict[str, WorkloadDoc]
+    service: ServiceDoc
+    outcome: OutcomeDoc
+    alerts: list[AlertDoc]
+
+
+def _keys(tp: Any) -> Any:
+    """The key map of a type of the document: a dict of keys for a TypedDict, ``{"*":
+    ...}`` for a mapping keyed by name, None for a value."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _keys(inner[0]) if len(inner) == 1 else None
+    if origin is dict:
+        return {"*": _keys(typing.get_args(tp)[1])}
+    if typing.is_typeddict(tp):
+        return {k: _keys(v) for k, v in typing.get_type_hints(tp).items()}
+    return None
+
+
+STATE_KEYS: dict[str, Any] = _keys(StateDoc)
+STATE_ROOTS: tuple[str, ...] = tuple(STATE_KEYS)
 
 
 def path_problem(path: str) -> str | None:
@@ -54,7 +206,7 @@ def path_problem(path: str) -> str | None:
     done: list[str] = []
     for seg in path.split("."):
         if node is None:
-            return None  # free-form below (a list index, a validation check name)
+            return None  # free-form below (a list index)
         if "*" in node and len(node) == 1:
             node = node["*"]
         elif seg in node:

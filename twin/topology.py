@@ -1,9 +1,10 @@
 """The physical and logical topology as a networkx graph (domain.md §1, R1–R3).
 
-Built from a :class:`~twin.config.SystemConfig`; static once built (state lives in the
-subsystems and is read through ``Twin.state()`` / ``Twin.item_state(node)``). The GUI
-draws from this graph, so every node carries ``type``, ``label`` and (where it belongs
-to one) ``rack``; every edge carries ``kind``.
+Built from a :class:`~twin.config.SystemConfig` alone and static once built: the live
+state of every part is in the state document (``Twin.state()``). The GUI builds and draws
+this graph; the engine does not need it (a headless run never imports networkx), so
+every node carries ``type``, ``label`` and (where it belongs to one) ``rack``; every edge
+carries ``kind``.
 
 Node ids are readable strings: ``rack:raleigh``, ``compute:raleigh:3``, ``mgmt:raleigh:0``,
 ``v7000:raleigh``, ``volume:raleigh:orders-db:0``, ``tor:raleigh:1``,
@@ -24,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from twin.config import GB, SystemConfig
+from twin.config import CORES_PER_COMPUTE_NODE, SystemConfig, volume_layout
 
 NODE_TYPES = (
     "rack", "compute", "mgmt", "v7000", "volume", "tor", "cloudgroup", "vlan", "ippool",
@@ -34,23 +35,6 @@ EDGE_KINDS = (
     "contains", "cabled", "member", "uplink", "serves", "uses", "replicates", "fc_link",
     "ip_link",
 )
-SPEED_OF_LIGHT_US_PER_KM = 5.0  # one way in fibre (domain.md §1)
-
-
-def one_way_delay_s(distance_km: float, devices: int, device_delay_us: float) -> float:
-    """Propagation plus per-device delay, one way (domain.md §1, SVC)."""
-    return (distance_km * SPEED_OF_LIGHT_US_PER_KM + devices * device_delay_us) * 1e-6
-
-
-def volume_layout(system: SystemConfig) -> list[tuple[str, int, float]]:
-    """(workload, index, size_bytes) for every volume, in a fixed order: the order of the
-    replication arrays, so volume i of the engine is ``volume:<rack>:<wl>:<idx>``."""
-    out: list[tuple[str, int, float]] = []
-    for w in system.workloads:
-        n = max(1, w.volumes)
-        for i in range(n):
-            out.append((w.name, i, w.volume_gb * GB / n))
-    return out
 
 
 def build_topology(system: SystemConfig) -> nx.Graph:
@@ -77,7 +61,8 @@ def build_topology(system: SystemConfig) -> nx.Graph:
         g.add_edge(f"rack:{r}", cg, kind="contains")
         for c in range(rack.compute_nodes):
             node = f"compute:{r}:{c}"
-            g.add_node(node, type="compute", rack=r, label=f"CN {c + 1:02d}", index=c, cores=16)
+            g.add_node(node, type="compute", rack=r, label=f"CN {c + 1:02d}", index=c,
+                       cores=CORES_PER_COMPUTE_NODE)
             g.add_edge(f"rack:{r}", node, kind="contains")
             g.add_edge(node, f"tor:{r}:{c % 2}", kind="cabled")
             g.add_edge(node, cg, kind="member")
@@ -111,13 +96,11 @@ def build_topology(system: SystemConfig) -> nx.Graph:
     fc = system.fc_link
     g.add_edge(f"v7000:{a}", f"v7000:{b}", kind="fc_link", link="fc",
                distance_km=system.distance_km, bandwidth_mbps=fc.bandwidth_mbps,
-               one_way_delay_s=one_way_delay_s(system.distance_km, fc.devices,
-                                               fc.device_delay_us))
+               one_way_delay_s=fc.one_way_delay_s(system.distance_km))
     ip = system.ip_link
     g.add_edge(f"mgmt:{a}:0", f"mgmt:{b}:0", kind="ip_link", link="ip",
                distance_km=system.distance_km, bandwidth_mbps=ip.bandwidth_mbps,
-               one_way_delay_s=one_way_delay_s(system.distance_km, ip.devices,
-                                               ip.device_delay_us))
+               one_way_delay_s=ip.one_way_delay_s(system.distance_km))
     for w in system.workloads:
         node = f"workload:{w.name}"
         g.add_node(node, type="workload", label=w.name, middleware=w.middleware,

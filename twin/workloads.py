@@ -7,32 +7,48 @@ the RTO is bounded by restart times). It fails, and says why, if the rack's volu
 no consistent copy of its data, if its deployment is missing from the rack's management
 data, or if the rack has no compute nodes in its cloud groups (R14). A rack in the backup
 role runs no workloads and accepts no deployments (R10).
+
+The subsystem owns the workloads, the compute nodes of each rack and which deployments
+each rack's management data knows; every change to them is made and logged here. It
+reads the site, the data's consistency and the profiles' roles through narrow views, and
+returns ``WritesChanged`` / ``ManagementChanged`` when the rest of the twin must follow.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from twin.actions import AddComputeNodes, Deploy, QuiesceComputeNodes, StartWorkloads, StopWorkloads
-from twin.config import WorkloadConfig
+import numpy as np
+
+from twin import effects as E
+from twin.actions import (
+    AddComputeNodes,
+    Deploy,
+    FailComputeNode,
+    QuiesceComputeNodes,
+    StartWorkloads,
+    StopWorkloads,
+)
+from twin.config import CORES_PER_COMPUTE_NODE, SystemConfig, WorkloadConfig
+from twin.context import Clock, DataView, Log, SiteView
 from twin.events import Result, accepted, refused
 from twin.kernel import Handle
+from twin.states import Role, WorkloadStatus
 
-if TYPE_CHECKING:
-    from twin.twin import Twin
-
-CORES_PER_NODE = 16
+WS = WorkloadStatus
 
 
 @dataclass
 class Workload:
     cfg: WorkloadConfig
     rack: str | None
-    status: str = "stopped"  # running | stopped | starting | waiting | failed
+    status: WorkloadStatus = WS.STOPPED
     reason: str = ""
+    waiting: bool = False  # starting, but waiting for its dependencies or capacity
     handle: Handle | None = None
     started_at_s: float | None = None
     deployed: bool = False  # created by a deploy action during the run (R14)
@@ -43,7 +59,12 @@ class Workload:
 
     @property
     def active(self) -> bool:
-        return self.status in ("running", "starting", "waiting")
+        return self.status in (WS.RUNNING, WS.STARTING)
+
+    @property
+    def restarting(self) -> bool:
+        """Starting and holding its cores (the restart is under way)."""
+        return self.status == WS.STARTING and not self.waiting
 
     @property
     def in_service(self) -> bool:
@@ -68,19 +89,25 @@ class ComputeNodes:
     def to_dict(self) -> dict[str, Any]:
         return {"total": self.total, "in_cloud_groups": self.in_cloud_groups,
                 "quiesced": self.total if self.quiesced else 0, "failed": len(self.failed),
-                "adding": self.adding}
+                "adding": self.adding, "failed_nodes": sorted(self.failed)}
 
 
 class Workloads:
-    def __init__(self, twin: Twin) -> None:
-        self.twin = twin
+    def __init__(self, system: SystemConfig, clock: Clock, log: Log, rng: np.random.Generator,
+                 site: SiteView, data: DataView, role: Callable[[str], Role | None]) -> None:
+        self.system = system
+        self.clock = clock
+        self.log = log
+        self.rng = rng
+        self.site = site
+        self.data = data
+        self.role = role
         self.by_name: dict[str, Workload] = {
-            w.name: Workload(w, None) for w in twin.system.workloads}
+            w.name: Workload(w, None) for w in system.workloads}
         self.nodes: dict[str, ComputeNodes] = {
-            r.name: ComputeNodes(r.compute_nodes) for r in twin.system.racks}
+            r.name: ComputeNodes(r.compute_nodes) for r in system.racks}
         # which deployments each rack's management data knows (R1, R14)
-        self.known: dict[str, set[str]] = {
-            r: set(self.by_name) for r in twin.system.rack_names}
+        self.known: dict[str, set[str]] = {r: set(self.by_name) for r in system.rack_names}
 
     # -- queries ----------------------------------------------------------------------
 
@@ -88,25 +115,31 @@ class Workloads:
         return [w for w in self.by_name.values() if w.in_service]
 
     def running_on(self, rack: str) -> list[str]:
+        """Names of the workloads active (running or starting) on ``rack``."""
         return [w.name for w in self.by_name.values() if w.rack == rack and w.active]
+
+    def writing_on(self, rack: str) -> list[str]:
+        """Names of the workloads running on ``rack``: those whose writes reach its disks."""
+        return [w.name for w in self.by_name.values()
+                if w.rack == rack and w.status == WS.RUNNING]
+
+    def all_running(self) -> bool:
+        return all(w.status == WS.RUNNING for w in self.in_service())
 
     def cores_used(self, rack: str) -> int:
         return sum(w.cfg.cores for w in self.by_name.values()
-                   if w.rack == rack and w.status in ("running", "starting"))
+                   if w.rack == rack and (w.status == WS.RUNNING or w.restarting))
 
     def cores_free(self, rack: str) -> int:
-        return self.nodes[rack].usable * CORES_PER_NODE - self.cores_used(rack)
+        return self.nodes[rack].usable * CORES_PER_COMPUTE_NODE - self.cores_used(rack)
 
-    def state_doc(self) -> dict[str, Any]:
-        t = self.twin
-        out = {}
-        for w in self.by_name.values():
-            out[w.name] = {  # waiting (for dependencies or capacity) shows as starting
-                "rack": w.rack, "reachable": t.network.reachable(w),
-                "status": "starting" if w.status == "waiting" else w.status,
-                "reason": w.reason, "middleware": w.cfg.middleware, "needs": list(w.cfg.needs),
-            }
-        return out
+    def state_doc(self, reachable: Callable[[Workload], bool],
+                  write_mb_s: Callable[[str], float]) -> dict[str, Any]:
+        return {w.name: {
+            "rack": w.rack, "reachable": reachable(w), "status": w.status,
+            "reason": w.reason, "middleware": w.cfg.middleware, "needs": list(w.cfg.needs),
+            "deployed": w.deployed, "write_mb_s": write_mb_s(w.name),
+        } for w in self.by_name.values()}
 
     # -- initial placement ----------------------------------------------------------------
 
@@ -114,7 +147,7 @@ class Workloads:
         """Scenario start: every workload runs on ``rack``, all nodes in cloud groups."""
         self.nodes[rack].in_cloud_groups = self.nodes[rack].total
         for w in self.by_name.values():
-            w.rack, w.status, w.started_at_s = rack, "running", 0.0
+            w.rack, w.status, w.started_at_s = rack, WS.RUNNING, 0.0
 
     # -- console actions --------------------------------------------------------------------
 
@@ -126,7 +159,6 @@ class Workloads:
         return accepted(f"Compute nodes of {a.rack} quiesced: no new deployments start.")
 
     def add_compute_nodes(self, a: AddComputeNodes) -> Result:
-        t = self.twin
         n = self.nodes[a.rack]
         free = n.total - len(n.failed) - n.in_cloud_groups - n.adding
         if free <= 0:
@@ -137,27 +169,29 @@ class Workloads:
             return refused(f"Cannot add {count} compute nodes on {a.rack}: {free} can be added.",
                            f"use a count from 1 to {free}")
         n.adding += count
-        per = t.system.recovery.node_add_s
+        per = self.system.recovery.node_add_s
         if n.add_handle is None:
-            n.add_handle = t.schedule(per, lambda: self._node_added(a.rack), label="node add")
+            n.add_handle = self.clock.schedule(per, lambda: self._node_added(a.rack),
+                                               label="node add")
         return accepted(f"Adding {count} compute nodes to the cloud groups of {a.rack} "
                         f"(about {per * count / 60:.0f} min); this activates the cloud groups.")
 
-    def _node_added(self, rack: str) -> None:
-        t = self.twin
+    def _node_added(self, rack: str) -> list[E.Effect]:
         n = self.nodes[rack]
         n.add_handle = None
-        if not t.rack_up(rack) or n.adding <= 0:
+        if not self.site.rack_up(rack) or n.adding <= 0:
             n.adding = 0
-            return
+            return []
         n.adding -= 1
         n.in_cloud_groups += 1
-        t.log("state", rack, f"Compute node added to the cloud groups of {rack} "
-              f"({n.in_cloud_groups}/{n.total})", item=f"compute:{rack}:{n.in_cloud_groups - 1}")
+        self.log.log("state", rack, f"Compute node added to the cloud groups of {rack} "
+                     f"({n.in_cloud_groups}/{n.total})",
+                     item=f"compute:{rack}:{n.in_cloud_groups - 1}")
         if n.adding > 0:
-            n.add_handle = t.schedule(t.system.recovery.node_add_s,
-                                      lambda: self._node_added(rack), label="node add")
+            n.add_handle = self.clock.schedule(self.system.recovery.node_add_s,
+                                               lambda: self._node_added(rack), label="node add")
         self.dispatch(rack)
+        return []
 
     def stop(self, a: StopWorkloads) -> Result:
         names = list(a.workloads) or self.running_on(a.rack)
@@ -170,18 +204,15 @@ class Workloads:
         if not stopping:
             return refused(f"No workload to stop on {a.rack}.")
         for n in stopping:
-            self._set(self.by_name[n], "stopped", "stopped by the operator")
-        self.twin.writes_changed()
-        return accepted(f"Stopped on {a.rack}: {', '.join(stopping)}.")
+            self._set(self.by_name[n], WS.STOPPED, "stopped by the operator")
+        return accepted(f"Stopped on {a.rack}: {', '.join(stopping)}.", E.WritesChanged())
 
     def start(self, a: StartWorkloads) -> Result:
-        t = self.twin
-        role = t.profiles.role(a.rack)
-        if role == "backup":
+        if self.role(a.rack) == Role.BACKUP:
             return refused(
                 f"{a.rack} is in the backup role: it runs no workloads (R10).",
                 f"complete the failover on {a.rack} first")
-        if t.storage_failed(a.rack):
+        if self.site.storage_failed(a.rack):
             return refused(f"The V7000 storage of {a.rack} has failed.",
                            "workloads cannot start without their disks")
         names = list(a.workloads) or [w.name for w in self.by_name.values()
@@ -192,7 +223,7 @@ class Workloads:
                            f"workloads are {', '.join(self.by_name)}")
         elsewhere = [n for n in names if self.by_name[n].active
                      and self.by_name[n].rack not in (a.rack, None)
-                     and t.rack_up(self.by_name[n].rack or "")]
+                     and self.site.rack_up(self.by_name[n].rack or "")]
         if elsewhere:
             w = self.by_name[elsewhere[0]]
             return refused(f"{w.name} is {w.status} on {w.rack}.",
@@ -207,13 +238,12 @@ class Workloads:
                 w.handle.cancel()
                 w.handle = None
             w.rack = a.rack
-            self._set(w, "waiting", "waiting for its dependencies and compute capacity")
+            self._wait(w, "waiting for its dependencies and compute capacity")
         self.dispatch(a.rack)
         return accepted(f"Starting on {a.rack}: {', '.join(names)}.")
 
     def deploy(self, a: Deploy) -> Result:
-        t = self.twin
-        if t.profiles.role(a.rack) == "backup":
+        if self.role(a.rack) == Role.BACKUP:
             return refused(f"{a.rack} is in the backup role: it accepts no deployments (R10).")
         if self.nodes[a.rack].quiesced:
             return refused(f"The compute nodes of {a.rack} are quiesced: no new deployments.",
@@ -222,111 +252,148 @@ class Workloads:
             return refused(f"A deployment named {a.name!r} already exists.",
                            "choose another name")
         cfg = WorkloadConfig(name=a.name, middleware=a.middleware, volume_gb=0.0,
-                             write_mb_s=0.0, restart_s=a.restart, cores=16)
+                             write_mb_s=0.0, restart_s=a.restart)
         w = Workload(cfg, a.rack, deployed=True)
         self.by_name[a.name] = w
         self.known[a.rack].add(a.name)
-        t.management_change("deploy", a.name, a.rack)
-        self._set(w, "waiting", "deploying")
+        self._wait(w, "deploying")
         self.dispatch(a.rack)
-        return accepted(f"Deploying {a.name} on {a.rack}.")
+        return accepted(f"Deploying {a.name} on {a.rack}.",
+                        E.ManagementChanged("deploy", a.name, a.rack))
 
     # -- the restart engine -------------------------------------------------------------------
 
     def dispatch(self, rack: str) -> None:
         """Move waiting workloads on ``rack`` forward: fail what cannot start (R14), start
         what has its dependencies running and the capacity it needs (R17)."""
-        t = self.twin
         changed = True
         while changed:
             changed = False
             for w in self.by_name.values():
-                if w.rack != rack or w.status != "waiting":
+                if w.rack != rack or not w.waiting or w.status != WS.STARTING:
                     continue
                 why = self._cannot_start(w, rack)
                 if why:
-                    self._set(w, "failed", why)
+                    self._set(w, WS.FAILED, why)
                     changed = True
                     continue
                 deps = [self.by_name[d] for d in w.cfg.needs if d in self.by_name]
-                failed = [d.name for d in deps if d.rack == rack and d.status == "failed"]
+                failed = [d.name for d in deps if d.rack == rack and d.status == WS.FAILED]
                 if failed:
-                    self._set(w, "failed", f"its dependency {failed[0]} failed on {rack}")
+                    self._set(w, WS.FAILED, f"its dependency {failed[0]} failed on {rack}")
                     changed = True
                     continue
                 absent = [d.name for d in deps if d.rack != rack or not d.active]
                 if absent:  # it may be started next: wait for it, and say so
                     why = f"waiting for {', '.join(absent)} to start on {rack}"
                     if w.reason != why:
-                        self._set(w, "waiting", why)
+                        self._wait(w, why)
                     continue
-                if any(d.status != "running" for d in deps):
+                if any(d.status != WS.RUNNING for d in deps):
                     continue
                 if self.cores_free(rack) < w.cfg.cores:
                     n = self.nodes[rack]
                     if n.adding == 0:
-                        self._set(w, "failed", f"not enough compute capacity on {rack}: "
+                        self._set(w, WS.FAILED, f"not enough compute capacity on {rack}: "
                                   f"needs {w.cfg.cores} cores, {max(0, self.cores_free(rack))} "
                                   "free in the cloud groups")
                         changed = True
                     continue
-                spread = t.system.recovery.restart_spread
-                duration = w.cfg.restart_s * math.exp(spread * float(t.rng.standard_normal()))
-                self._set(w, "starting", f"restarting, about {duration / 60:.0f} min")
-                w.handle = t.schedule(duration, functools.partial(self._started, w),
-                                      label="restart")
+                spread = self.system.recovery.restart_spread
+                duration = w.cfg.restart_s * math.exp(spread * float(self.rng.standard_normal()))
+                self._set(w, WS.STARTING, f"restarting, about {duration / 60:.0f} min")
+                w.handle = self.clock.schedule(duration, functools.partial(self._started, w),
+                                               label="restart")
                 changed = True
 
     def _cannot_start(self, w: Workload, rack: str) -> str:
-        t = self.twin
         if w.name not in self.known[rack]:
             return (f"{w.name} is not in the management data of {rack}: it was deployed after "
                     "cloning stopped (R14)")
-        if not w.deployed and not t.data_consistent(rack):
-            return f"volumes on {rack} are inconsistent: {t.data_reason(rack)} (R14)"
+        if not w.deployed and not self.data.data_consistent(rack):
+            return f"volumes on {rack} are inconsistent: {self.data.data_reason(rack)} (R14)"
         n = self.nodes[rack]
         if n.usable == 0 and n.adding == 0:
             return f"no compute nodes in the cloud groups of {rack}: add compute nodes (R14)"
         return ""
 
-    def _started(self, w: Workload) -> None:
+    def _started(self, w: Workload) -> list[E.Effect]:
         w.handle = None
-        if w.status != "starting" or w.rack is None:
-            return
-        w.started_at_s = self.twin.now
-        self._set(w, "running", "")
-        self.twin.writes_changed()
+        if not w.restarting or w.rack is None:
+            return []
+        w.started_at_s = self.clock.now
+        self._set(w, WS.RUNNING, "")
         self.dispatch(w.rack)
+        return [E.WritesChanged()]
 
-    def _set(self, w: Workload, status: str, reason: str) -> None:
-        if w.status == status and w.reason == reason:
+    def _wait(self, w: Workload, reason: str) -> None:
+        self._set(w, WS.STARTING, reason, waiting=True)
+
+    def _set(self, w: Workload, status: WorkloadStatus, reason: str,
+             waiting: bool = False) -> None:
+        if w.status == status and w.reason == reason and w.waiting == waiting:
             return
-        w.status, w.reason = status, reason
-        if status not in ("starting", "waiting") and w.handle is not None:
+        w.status, w.reason, w.waiting = status, reason, waiting
+        if (status != WS.STARTING or waiting) and w.handle is not None:
             w.handle.cancel()
             w.handle = None
-        msg = f"{w.name} {status} on {w.rack}" + (f": {reason}" if reason else "")
-        self.twin.log("workload", w.rack, msg, item=f"workload:{w.name}")
+        word = "waiting" if waiting else str(status)
+        msg = f"{w.name} {word} on {w.rack}" + (f": {reason}" if reason else "")
+        self.log.log("workload", w.rack, msg, item=f"workload:{w.name}")
 
-    # -- faults -------------------------------------------------------------------------------
+    # -- what other subsystems' changes mean here ----------------------------------------------
 
-    def rack_lost(self, rack: str, why: str) -> None:
+    def deactivate_cloud_groups(self, rack: str) -> None:
+        """A backup's cloud groups are inactive: no compute nodes in them (R10); the
+        failover's manual actions add them again (R11 step 3)."""
+        n = self.nodes[rack]
+        n.in_cloud_groups, n.quiesced = 0, False
+
+    def management_cloned(self, backup: str, source: str) -> None:
+        """DR is enabled: the backup's management data is (being) cloned from the source."""
+        self.known[backup] = set(self.known[source])
+
+    def takeover(self, rack: str, source: str, missing: Iterable[str]) -> None:
+        """At a takeover the rack knows the source's deployments except those whose
+        management change had not been cloned (R14)."""
+        self.known[rack] = set(self.known[source]) - set(missing)
+
+    def rack_lost(self, rack: str, why: str) -> list[E.Effect]:
+        """The rack, or its storage, is gone: what runs there fails."""
         for w in self.by_name.values():
             if w.rack == rack and w.active:
-                self._set(w, "failed", why)
+                self._set(w, WS.FAILED, why)
         n = self.nodes[rack]
         n.adding = 0
         if n.add_handle is not None:
             n.add_handle.cancel()
             n.add_handle = None
+        return [E.WritesChanged()]
 
-    def fail_node(self, rack: str, node: int) -> None:
-        n = self.nodes[rack]
-        n.failed.add(node)
+    def rack_restored(self, rack: str, why: str, nodes_repaired: bool) -> None:
+        """The rack (or its storage) is back: what failed there is stopped, ready to start."""
+        if nodes_repaired:
+            self.nodes[rack].failed.clear()
+        for w in self.by_name.values():
+            if w.rack == rack and w.status == WS.FAILED:
+                self._set(w, WS.STOPPED, why)
+
+    # -- faults on compute nodes --------------------------------------------------------------
+
+    def fail_compute_node(self, a: FailComputeNode) -> Result:
+        nodes = self.nodes[a.rack]
+        healthy = [i for i in range(nodes.total) if i not in nodes.failed]
+        if not healthy:
+            return refused(f"Every compute node of {a.rack} has already failed.")
+        node = a.node if a.node is not None else healthy[-1]
+        if node not in healthy:
+            return refused(f"Compute node {node} of {a.rack} does not exist or has failed.",
+                           f"healthy nodes are {healthy}")
+        nodes.failed.add(node)
         # the newest workloads go first when capacity falls short
-        while self.cores_free(rack) < 0:
+        while self.cores_free(a.rack) < 0:
             victims = [w for w in self.by_name.values()
-                       if w.rack == rack and w.status in ("running", "starting")]
+                       if w.rack == a.rack and (w.status == WS.RUNNING or w.restarting)]
             victim = max(victims, key=lambda w: (w.started_at_s or 0.0, w.name))
-            self._set(victim, "failed", f"compute node {node + 1} failed: not enough capacity")
-        self.twin.writes_changed()
+            self._set(victim, WS.FAILED, f"compute node {node + 1} failed: not enough capacity")
+        return accepted(f"Compute node {node + 1} of {a.rack} failed.", E.WritesChanged())

@@ -1,0 +1,312 @@
+"""The two V7000s and the data on them, as the twin runs them: rules R2, R8, R13–R15,
+R18–R20 seen from the system rather than from the SVC's own physics.
+
+:mod:`twin.replication` is the Global Mirror consistency group in closed form and
+:mod:`twin.writes` the workloads' write rates; this subsystem owns both and everything
+the rest of the twin needs from them:
+
+* the direction of replication (which rack is the *source*) and each rack's side;
+* the write routing: the rates of the workloads running on a rack with working storage
+  go to that side's volumes, and the next rate change is scheduled;
+* whether each rack's volumes hold a consistent copy of the data (a workload cannot
+  start from inconsistent volumes, R14), and why not;
+* the exposure of a rack (R15): what it wrote that the other rack does not hold, and the
+  age of the oldest such write; frozen at the loss of production;
+* the console's ``resume-replication`` and the instructor's ``surge-writes``.
+
+It logs every change it makes (replication transitions, refusals of the SVC, alerts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from twin import actions as A
+from twin.config import SystemConfig, volume_layout
+from twin.context import Clock, Log, SiteView
+from twin.events import Result, Transition, accepted, refused
+from twin.kernel import Handle
+from twin.replication import ReplicationError, SanReplication
+from twin.states import ReplicationState
+from twin.writes import WriteModel
+
+RS = ReplicationState
+
+
+def finite(x: float | None) -> float | None:
+    """JSON has no infinity: an RPO with no consistent copy yet is null (unbounded)."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+class Storage:
+    """Both racks' V7000 volumes, the consistency group between them and the writes."""
+
+    def __init__(self, system: SystemConfig, clock: Clock, log: Log, site: SiteView,
+                 writing_on: Callable[[str], list[str]], paired: Callable[[], bool],
+                 rng: np.random.Generator, write_variation: bool = True) -> None:
+        self.system = system
+        self.clock = clock
+        self.log = log
+        self.site = site
+        self.writing_on = writing_on
+        self.paired = paired
+        layout = volume_layout(system)
+        self.volume_names = [f"{wl}/{i}" for wl, i, _ in layout]
+        self.workload_names = [w.name for w in system.workloads]
+        self._vol_wl = np.array([self.workload_names.index(wl) for wl, _, _ in layout],
+                                dtype=np.intp)
+        per_wl = np.array([max(1, w.volumes) for w in system.workloads], dtype=float)
+        self._vol_share = 1.0 / per_wl[self._vol_wl]
+        sizes = np.array([s for _, _, s in layout], dtype=float)
+        self.replication = SanReplication(sizes, system.distance_km, system.fc_link)
+        self.writes = WriteModel(np.array([w.write_mb_s for w in system.workloads]), rng,
+                                 variation=write_variation)
+        primary, backup = system.rack_names
+        self.source = primary  # the rack whose volumes replicate to the other
+        self.side = {primary: 0, backup: 1}
+        self._data_ok: dict[str, tuple[bool, str]] = {
+            primary: (True, ""),
+            backup: (False, "never replicated: disaster recovery was not enabled"),
+        }
+        self._frozen_exposure: float | None = None  # set while production is lost
+        self._frozen_volume_rpo: np.ndarray | None = None
+        self._write_handle: Handle | None = None
+        self._rates_wl = np.zeros(len(self.workload_names))
+
+    @property
+    def target(self) -> str:
+        return self.system.peer_of(self.source)
+
+    # -- DataView ----------------------------------------------------------------------
+
+    def data_consistent(self, rack: str) -> bool:
+        return self._data_ok[rack][0] and not self.site.storage_failed(rack)
+
+    def data_reason(self, rack: str) -> str:
+        if self.site.storage_failed(rack):
+            return "its V7000 storage has failed"
+        return self._data_ok[rack][1] or "no consistent copy"
+
+    # -- the consistency group --------------------------------------------------------
+
+    def _run(self, control: Callable[..., list[Transition]], *args: Any,
+             **kw: Any) -> str | None:
+        """Run a replication control and log its transitions; the SVC's refusal, if any."""
+        try:
+            self._log_transitions(control(*args, **kw))
+        except ReplicationError as e:
+            return str(e)
+        return None
+
+    def _log_transitions(self, transitions: list[Transition]) -> None:
+        item = f"v7000:{self.source}"
+        for tr in transitions:
+            if tr.code == "error_1920":
+                self.log.alert("1920", tr.message, t=tr.t)
+            else:
+                msg = f"Consistency group {tr.message}" if tr.code == "state" else tr.message
+                self.log.log("replication", None, msg, item=item, t=tr.t)
+            r = self.replication
+            if r.consistent and r.state == RS.CONSISTENT_SYNCHRONIZED:
+                self._data_ok[self.target] = (True, "")
+
+    def advance(self, t: float) -> None:
+        self._log_transitions(self.replication.advance(t))
+
+    def next_transition_time(self) -> float | None:
+        return self.replication.next_transition_time()
+
+    def assume_synchronized(self) -> None:
+        """A scenario that starts paired: the initial copy is complete (R8)."""
+        self._run(self.replication.assume_synchronized, self.clock.now)
+        self._data_ok[self.target] = (True, "")
+
+    def set_fc_link(self, up: bool, bandwidth_mbps: float, extra_latency_s: float,
+                    loss_pct: float) -> None:
+        self._run(self.replication.set_link, self.clock.now, up=up,
+                  bandwidth_mbps=bandwidth_mbps, extra_latency_ms=extra_latency_s * 1000,
+                  loss_pct=loss_pct)
+
+    def pair_enabled(self, primary: str, backup: str) -> bool:
+        """Both profiles enabled (R8): the copy starts, reversed first when ``primary`` was
+        the target (failback, R13). True if the direction changed."""
+        now = self.clock.now
+        self._frozen_exposure = self._frozen_volume_rpo = None
+        reversed_ = primary != self.source
+        if reversed_:
+            self._run(self.replication.stop, now)
+            why = self._run(self.replication.reverse, now)
+            if why:
+                self.log.alert("replication", f"Replication cannot reverse: {why}")
+            self.source = primary
+            self.route_writes()
+        self._data_ok[backup] = (False, "the initial copy (or resync) is not complete")
+        why = self._run(self.replication.start, now)
+        if why:
+            self.log.alert("replication", f"Replication did not start: {why}. Resume "
+                           "replication once the cause is fixed.")
+        return reversed_
+
+    def stop(self) -> None:
+        """R11 step 2: replication stops; the backup keeps a consistent, stale copy."""
+        self._run(self.replication.stop, self.clock.now)
+
+    def take_over(self, rack: str) -> None:
+        """R11 step 4 / R12: the backup takes over its volumes (stop with access); they are
+        as consistent as the copy was at that instant."""
+        r = self.replication
+        if r.consistent:
+            self._data_ok[rack] = (True, "")
+        else:
+            why = ("the initial copy was not complete" if not r.initial_copy_complete
+                   else "a resync was under way")
+            self._data_ok[rack] = (False, why)
+        self._run(r.stop, self.clock.now, access=True)
+
+    def rack_lost(self, rack: str) -> None:
+        """The rack or its V7000 is gone: its side writes nothing, the group disconnects."""
+        self._run(self.replication.rack_lost, self.clock.now, self.side[rack])
+
+    def rack_restored(self, rack: str) -> None:
+        self._run(self.replication.rack_restored, self.clock.now, self.side[rack])
+
+    # -- console and instructor actions ------------------------------------------------
+
+    def resume_replication(self, a: A.ResumeReplication) -> Result:
+        r = self.replication
+        if r.state.is_disconnected:
+            return refused(f"Replication cannot resume: "
+                           f"{r.can_start() or 'the partner cannot be reached'}.",
+                           "restore the FC link (or the lost rack), then resume")
+        if r.state not in (RS.CONSISTENT_STOPPED, RS.INCONSISTENT_STOPPED):
+            return refused(f"Replication is {r.state}: there is no stopped consistency group "
+                           "to resume.", "resume after a link outage or error 1920")
+        if not self.paired():
+            return refused("Replication cannot resume: disaster recovery is not enabled on "
+                           "both racks.", "enable the backup, then the primary")
+        why = r.can_start() or self._run(r.start, self.clock.now)
+        if why:
+            return refused(f"Replication cannot resume: {why}.")
+        self._data_ok[self.target] = (False, "a resync was under way")
+        return accepted("Consistency group restarted: resynchronising the changed data "
+                        "(the backup has no consistent copy until it completes, R19).")
+
+    def surge_writes(self, a: A.SurgeWrites, status: str) -> Result:
+        if a.workload not in self.workload_names:
+            return refused(f"{a.workload} is a deployment without replicated volumes.")
+        if a.for_ <= 0:
+            return refused("A surge needs a duration.", "give for: a duration above zero")
+        self.writes.surge(self.clock.now, self.workload_names.index(a.workload), a.write_mb_s,
+                          a.for_)
+        self.route_writes()
+        note = "" if status == "running" else (
+            f" It is {status} now: the surge applies while it runs.")
+        return accepted(f"{a.workload} writes {a.write_mb_s:g} MB/s for {a.for_:g} s.{note}")
+
+    # -- write routing -----------------------------------------------------------------
+
+    def route_writes(self) -> None:
+        """Send the write rates of the workloads running on each rack (with working
+        storage) to that rack's side of the group; schedule the next rate change."""
+        now = self.clock.now
+        wl_rates = self.writes.rates_at(now)
+        self._rates_wl = wl_rates
+        per_volume = wl_rates[self._vol_wl] * self._vol_share
+        for rack, side in self.side.items():
+            live = self.site.rack_up(rack) and not self.site.storage_failed(rack)
+            writing = set(self.writing_on(rack)) if live else set()
+            on = np.array([1.0 if n in writing else 0.0 for n in self.workload_names])
+            rates = on[self._vol_wl] * per_volume
+            if rack != self.source and not rates.any() and \
+                    not self.replication.write_rates(side).any():
+                continue
+            why = self._run(self.replication.set_write_rates, now, rates, side=side)
+            if why:
+                self.log.alert("writes-rejected", f"Writes on {rack} rejected: {why}")
+        if self._write_handle is not None:
+            self._write_handle.cancel()
+        nxt = self.writes.next_change_after(now)
+        self._write_handle = None
+        if nxt is not None and np.isfinite(nxt):
+            self._write_handle = self.clock.schedule_at(max(nxt, now), self._rates_due,
+                                                        label="writes", priority=-2)
+
+    def _rates_due(self) -> None:
+        self._write_handle = None
+        self.route_writes()
+
+    def write_mb_s(self, workload: str) -> float:
+        """What a workload asks to write now (its demand), MB/s; 0 for a deployment."""
+        if workload not in self.workload_names:
+            return 0.0
+        return float(self._rates_wl[self.workload_names.index(workload)]) / 1e6
+
+    # -- exposure and loss (R14, R15) -------------------------------------------------
+
+    def exposure(self, rack: str) -> tuple[float, float]:
+        """(bytes, age of the oldest in s) of what ``rack`` wrote that the other rack does
+        not hold in a usable form: what is lost if ``rack`` vanishes now (R15). Without a
+        consistent copy on the other side (no DR yet, the initial copy, a resync: R19)
+        everything written there is exposed and the age is unbounded."""
+        r = self.replication
+        side = self.side[rack]
+        if side == r.source:
+            if not r.consistent:
+                return float(r.written.sum()), math.inf
+            return r.unapplied_bytes(), r.rpo_s
+        return r.unapplied_bytes(side), r.oldest_unapplied_age_s(side)
+
+    def rpo_exposure_s(self, production: str | None) -> float:
+        """The RPO if disaster struck now: the exposure of the production rack. Once that
+        rack is lost its unreplicated writes are gone, not ageing: the exposure stays what
+        it was at the loss (the RPO achieved) until production runs again."""
+        if production is not None:
+            return self.exposure(production)[1]
+        if self._frozen_exposure is not None:
+            return self._frozen_exposure
+        return self.exposure(self.source)[1]
+
+    def production_lost(self, rack: str) -> tuple[float, float]:
+        """``rack`` (or its storage) goes with workloads on it: a disaster (R12, R15).
+        Freezes the exposure; returns what is lost (bytes, RPO achieved)."""
+        lost, age = self.exposure(rack)
+        self._frozen_exposure = age
+        if self.side[rack] == self.replication.source:
+            self._frozen_volume_rpo = self.replication.rpo_s_per_volume().copy()
+        return lost, age
+
+    # -- the read model ----------------------------------------------------------------
+
+    def per_volume(self) -> dict[str, list[Any]]:
+        """Per-volume monitoring (R9 storage details), as columns in volume order."""
+        r = self.replication
+        # after the source is lost its unreplicated writes are gone, not ageing (R15)
+        frozen = self._frozen_volume_rpo
+        rpo = frozen if frozen is not None else r.rpo_s_per_volume()
+        return {
+            "name": list(self.volume_names),
+            "state": [str(s) for s in r.states_per_volume()],
+            "progress": r.progress_per_volume().tolist(),
+            "lag_bytes": r.lag_bytes_per_volume().tolist(),
+            "rpo_s": [None if not math.isfinite(x) else x for x in rpo.tolist()],
+        }
+
+    def state_doc(self, rpo_exposure_s: float) -> dict[str, Any]:
+        r = self.replication
+        return {
+            "state": r.state, "consistent": r.consistent,
+            "initial_copy_complete": r.initial_copy_complete,
+            "progress": r.progress, "eta_s": finite(r.eta_s), "lag_bytes": r.lag_bytes,
+            "rpo_s": finite(rpo_exposure_s), "errors": list(r.errors),
+            "host_delay_s": finite(r.host_delay_s),
+            "throughput_bps": r.throughput_bps, "bandwidth_bps": r.bandwidth_bps,
+            "write_rate_bps": r.write_rate_bps,
+            "direction": [self.source, self.target],
+            "volumes": len(self.volume_names),
+            "per_volume": self.per_volume(),
+        }
+

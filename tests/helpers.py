@@ -31,3 +31,12 @@ def pair(twin: Twin, a: str = "raleigh", b: str = "dallas") -> None:
 def dump(twin: Twin) -> str:
     return json.dumps({"state": twin.state(), "events": [e.to_dict() for e in twin.events]},
                       default=str)
+
+
+# the backup's manual actions of a failover, after Start Failover (R11 steps 3 and 5)
+RECOVER = ("add-compute-nodes", "configure-tor-switches", "start-workloads", "advertise-routes")
+
+
+def unplanned(twin: Twin, rack: str = "dallas") -> None:
+    """Start an unplanned failover on ``rack``; it must be accepted."""
+    assert do(twin, "start-failover", rack=rack, type="unplanned").ok

@@ -296,3 +296,19 @@ def test_r13_failback_reestablishes_dr_the_other_way_and_copies_back() -> None:
     s = t.state()
     assert s["service"]["available"]
     assert all(w["rack"] == "raleigh" for w in s["workloads"].values())
+
+
+def test_failback_guidance() -> None:
+    t = make_twin(start="paired")
+    do(t, "lose-rack", rack="raleigh")
+    do(t, "start-failover", rack="dallas", type="unplanned")
+    again = do(t, "start-failover", rack="dallas", type="unplanned")
+    assert not again.ok and "already done" in again.message
+    do(t, "restore-rack", rack="raleigh")
+    res = do(t, "enable", rack="raleigh", role="backup")
+    assert not res.ok and "start the failover on raleigh first" in res.hint
+    res = do(t, "start-failover", rack="raleigh")
+    assert res.ok and "enable raleigh as the backup" in res.message
+    do(t, "enable", rack="raleigh", role="backup")
+    res = do(t, "enable", rack="dallas", role="primary")
+    assert res.ok and "resynchronises from dallas to raleigh" in res.message

@@ -32,3 +32,12 @@ def test_same_seed_same_run(path: Path) -> None:
     a = run_scenario(load_scenario(str(path)))
     b = run_scenario(load_scenario(str(path)))
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_paired_start_of_racks_that_cannot_pair_is_refused_at_load() -> None:
+    from twin.scenario import ScenarioError, load_scenario_text
+
+    with pytest.raises(ScenarioError) as e:
+        load_scenario_text("name: x\nstart: paired\nsystem:\n  racks:\n"
+                           "    - {name: a, fixpack: '1.1.0.2'}\n    - {name: b}\n")
+    assert e.value.line == 2 and "same_fixpack" in str(e.value)

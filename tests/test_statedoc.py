@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from tests.helpers import do, make_twin
@@ -50,3 +52,22 @@ def test_a_typo_in_a_check_path_is_refused_at_load_with_the_keys() -> None:
     with pytest.raises(ScenarioError) as e:
         load_scenario_text("name: x\nsteps:\n  - {do: check, that: {replication.rpo: 1}}\n")
     assert e.value.line == 3 and "rpo_s" in str(e.value)
+
+
+def test_no_infinity_anywhere_in_the_state_document() -> None:
+    t = make_twin(start="paired")
+    t.run_for(600)
+    do(t, "degrade-link", link="fc", loss_pct=100)
+    t.run_for(60)
+
+    def walk(v: object) -> None:
+        if isinstance(v, float):
+            assert math.isfinite(v)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(t.state())

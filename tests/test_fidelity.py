@@ -9,15 +9,41 @@ import pytest
 from tests.helpers import do, make_twin, pair
 
 
-def test_initial_copy_takes_size_over_copy_bandwidth_plus_what_writes_add() -> None:
-    gb, mbps, pct = 530, 8000, 50  # the default workloads: 400 + 50 + 80 GB
-    t = make_twin({"fc_link": {"bandwidth_mbps": mbps, "background_copy_pct": pct}},
-                  write_variation=False)
+def _initial_copy_time(system: dict) -> float:  # type: ignore[type-arg]
+    t = make_twin(system, write_variation=False)
     pair(t)
     start = t.now
     while not t.state()["replication"]["initial_copy_complete"]:
         assert t.step()
-    took = t.now - start
+    return t.now - start
+
+
+def test_initial_copy_is_paced_per_relationship_not_by_the_link_share() -> None:
+    """R19a ([V5K] 10.7.14: "The default value of the background copy is 25 megabytes per
+    second (MBps), per volume"; the partnership's share is divided evenly among the
+    relationships copying). The default rack has six volumes: 6 x 25 MB/s = 150 MB/s is
+    less than the 500 MB/s share of an 8 Gb/s link at 50 %, so each volume copies at 25
+    MB/s and the 100 GB database volumes (1.5 MB/s of writes each) take the longest."""
+    gb, mbps, pct = 530, 8000, 50  # the default workloads: 400 (4 volumes) + 50 + 80 GB
+    took = _initial_copy_time({"fc_link": {"bandwidth_mbps": mbps,
+                                           "background_copy_pct": pct}})
+    share_only = gb * 8000 / (mbps * pct / 100)  # 1,060 s: what size ÷ link share says
+    paced = 100e9 / (25e6 - 6e6 / 4)  # a 100 GB volume at 25 MB/s less its own writes
+    assert took == pytest.approx(paced, rel=1e-6)
+    assert took > 4 * share_only
+    # many small volumes fill the share instead: 40 volumes x 25 MB/s > 500 MB/s
+    many = _initial_copy_time({"fc_link": {"bandwidth_mbps": mbps, "background_copy_pct": pct},
+                               "workloads": [{"name": "db", "volume_gb": 400, "volumes": 40,
+                                              "write_mb_s": 0}]})
+    assert many == pytest.approx(400e9 / 500e6, rel=1e-6)
+
+
+def test_initial_copy_takes_size_over_copy_bandwidth_plus_what_writes_add() -> None:
+    """Without the per-relationship limit (relationshipbandwidthlimit 0: unlimited here),
+    the copy is the link share's: size ÷ (share − writes)."""
+    gb, mbps, pct = 530, 8000, 50  # the default workloads: 400 + 50 + 80 GB
+    took = _initial_copy_time({"fc_link": {"bandwidth_mbps": mbps, "background_copy_pct": pct},
+                               "replication": {"relationshipbandwidthlimit": 0}})
     ideal = gb * 8000 / (mbps * pct / 100)  # 1,060 s with no writes
     writes = 8.5e6  # B/s: 6 + 2 + 0.5 MB/s keep writing during the copy
     copy_rate = mbps * 1e6 / 8 * pct / 100

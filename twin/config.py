@@ -82,6 +82,29 @@ class LinkConfig:
 
 
 @dataclass(frozen=True)
+class ReplicationConfig:
+    """``system.replication``: the copy type of the consistency group and the SVC system
+    settings that shape it. SVC defaults from IBM's documentation (chsystem, chpartnership,
+    chrcconsistgrp); the model's own figures are marked and explained in
+    twin/replication.py and docs/replication.md."""
+
+    mode: str = "global-mirror"  # global-mirror | global-mirror-change-volumes | metro-mirror
+    cycle_period_s: float = 300.0  # change volumes: -cycleperiodseconds, 60 s to 1 day
+    gm_link_tolerance_s: float = 300.0  # gmlinktolerance; 0 disables error 1920
+    gm_max_host_delay_s: float = 0.005  # gmmaxhostdelay
+    max_replication_delay_s: float = 0.0  # maxreplicationdelay, 0 to 360 s; 0 is off
+    relationship_bandwidth_mb_s: float = 25.0  # relationshipbandwidthlimit, per volume
+    # the model's own (not SVC settings): see twin/replication.py
+    batch_interval_s: float = 0.1  # sequence-numbered batches formed at the primary
+    colliding_writes_pct: float = 1.0  # writes that overlap one still in flight
+    io_size_kb: float = 64.0  # the size of a host write, to count writes per batch
+    max_backlog_mb: float = 256.0  # the primary's buffer for writes not yet sent
+
+
+METRO_MIRROR_MAX_KM = 300.0  # R21
+
+
+@dataclass(frozen=True)
 class ManagementConfig:
     size_gb: float = 20.0  # patterns, images, script packages, deployment records (R1)
     clone_lag_s: float = 5.0  # a management change reaches the backup this long after
@@ -104,6 +127,7 @@ class SystemConfig:
     workloads: tuple[WorkloadConfig, ...]
     management: ManagementConfig = field(default_factory=ManagementConfig)
     recovery: RecoveryConfig = field(default_factory=RecoveryConfig)
+    replication: ReplicationConfig = field(default_factory=ReplicationConfig)
 
     def rack(self, name: str) -> RackConfig:
         for r in self.racks:
@@ -230,6 +254,11 @@ def system_from_dict(d: dict[str, Any] | None) -> SystemConfig:
     workloads = tuple(_workload(w) for w in d.get("workloads", DEFAULT_WORKLOADS))
     m = d.get("management") or {}
     r = d.get("recovery") or {}
+    rep = d.get("replication") or {}
+
+    def rep_get(key: str, field_name: str, duration: bool = False) -> Any:
+        v = rep.get(key, _default(ReplicationConfig, field_name))
+        return parse_duration(v) if duration else (str(v) if field_name == "mode" else float(v))
 
     def rec(key: str) -> float:
         return parse_duration(r.get(key, _default(RecoveryConfig, f"{key}_s")))
@@ -251,5 +280,19 @@ def system_from_dict(d: dict[str, Any] | None) -> SystemConfig:
             route_convergence_s=rec("route_convergence"),
             restart_spread=float(r.get("restart_spread",
                                        _default(RecoveryConfig, "restart_spread"))),
+        ),
+        replication=ReplicationConfig(
+            mode=rep_get("mode", "mode"),
+            cycle_period_s=rep_get("cycle_period", "cycle_period_s", duration=True),
+            gm_link_tolerance_s=rep_get("gmlinktolerance", "gm_link_tolerance_s", True),
+            gm_max_host_delay_s=rep_get("gmmaxhostdelay", "gm_max_host_delay_s", True),
+            max_replication_delay_s=rep_get("maxreplicationdelay", "max_replication_delay_s",
+                                            True),
+            relationship_bandwidth_mb_s=rep_get("relationshipbandwidthlimit",
+                                                "relationship_bandwidth_mb_s"),
+            batch_interval_s=rep_get("batch_interval", "batch_interval_s", True),
+            colliding_writes_pct=rep_get("colliding_writes_pct", "colliding_writes_pct"),
+            io_size_kb=rep_get("io_size_kb", "io_size_kb"),
+            max_backlog_mb=rep_get("max_backlog_mb", "max_backlog_mb"),
         ),
     )

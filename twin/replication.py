@@ -1,18 +1,39 @@
-"""SAN disk replication: one SVC Global Mirror consistency group over the FC link.
+"""SAN disk replication: one SVC remote copy consistency group over the FC link.
 
-Implements R2 (program state on replicated V7000 volumes), R8 (initial copy, then
-changes as they happen), R13 (failback: :meth:`SanReplication.reverse`), R14 (failing over
-before the copy completes leaves an inconsistent backup: :attr:`SanReplication.consistent`),
-R15 (RPO: the age of the oldest write not applied on the backup), R18 and R19 (states,
-resync of changed grains, no consistent copy during a resync) and R20 (host write delay,
-``gmmaxhostdelay``, ``gmlinktolerance``, error 1920). The group holds N volumes (every
-workload's volumes); all per-volume quantities are numpy arrays.
+Implements R2 (program state on replicated V7000 volumes), R8 (initial copy, then changes
+as they happen), R13 (failback: :meth:`SanReplication.reverse`), R14 (failing over before
+the copy completes leaves an inconsistent backup), R15/R15a (RPO: the age of the oldest
+write not applied on the backup), R18/R19/R19a–c (states, per-side views, reconnection,
+paced background copy, resync of changed grains, no consistent copy during a resync),
+R20/R20a (host write delay, throttling, ``gmmaxhostdelay``, ``gmlinktolerance``,
+``maxreplicationdelay``, error 1920) and R21 (Global Mirror, Global Mirror with change
+volumes, Metro Mirror). The group holds N volumes (every workload's volumes); all
+per-volume quantities are numpy arrays.
+
+Sources (cited as [V5K] and so on below and in docs/replication.md):
+[V5K] IBM Redbook "Implementing the IBM Storwize V5000 Gen2 with IBM Spectrum Virtualize
+V8.1", chapter 10 (remote copy): 10.7.11 Global Mirror features (write sequence, sets of
+concurrent I/Os applied in order), 10.7.12 change volumes, 10.7.14 background copy
+performance (25 MBps per volume by default), the relationship states and their
+transitions (ConsistentDisconnected, FreezeTime, reconnection), 10.9 gmlinktolerance.
+[GMLT] IBM Docs, "The gmlinktolerance feature": 1920 after the tolerance; 0 disables it;
+it applies to Global Mirror in noncycling mode only.
+[MAXRD] IBM Docs, "Setting the maximum replication delay": chsystem -maxreplicationdelay,
+0–360 s, default 0 (off).
+[STOP] IBM Docs, ``stoprcconsistgrp``: -access is rejected from inconsistent states;
+inconsistent_disconnected rejects a stop with or without -access.
+[GMCV] Global Mirror with change volumes: cycle period 300 s by default, up to a day
+(``-cycleperiodseconds`` 60–86400); RPO up to twice the cycle period; a cycle that overruns
+its period starts the next at once.
+The article (shared/seed): disk replication's RPO is "measured in hundreds of
+milliseconds" at up to 8000 km, "about a second or just under a second".
 
 Time is explicit and monotonic: every control takes ``t`` (simulated seconds). Write rates
 and link parameters are constant between calls, so everything moves in closed form over
 any interval; :meth:`SanReplication.advance` splits an interval only at the exact instants
-of discrete transitions (copy complete, backlog drained, host delay above / below the
-limit, error 1920), so fast-forwarding a day costs O(transitions), not O(seconds).
+of discrete transitions (copy complete, a volume's copy done, backlog drained, hosts
+throttled, host delay above / below the limit, error 1920, a change-volume cycle), so
+fast-forwarding a day costs O(transitions), not O(seconds).
 
 Modelling assumptions (state them when you quote a figure):
 
@@ -25,35 +46,82 @@ Modelling assumptions (state them when you quote a figure):
   side 1 the target. :meth:`reverse` swaps source and target (R13). A volume's existing
   content counts as written on side 0 before t = 0, so before the initial copy completes
   ``lag_bytes`` includes the whole volume and ``rpo_s`` is infinite.
-* Global Mirror in ``consistent_synchronized``: writes join one FIFO for the whole group
-  (write order is kept across volumes: that is what makes the group consistent), served
-  at ``B``; a write is applied on the target ``d`` after it leaves the queue. With ``W``
-  the group write rate, the backlog ``Q`` grows at ``W - B`` while positive. The byte
-  applied at ``t`` left at ``t - d``; the oldest unapplied write was written at ``tau``
-  with ``Written(tau) = Applied(t)`` (inverse of the piecewise-linear cumulative-written
-  curve, kept for the few segments since ``tau``). ``rpo_s = t - tau``; with ``W < B``
-  that is ``d`` (40.1 ms at 8,000 km with 4 devices).
-* Host write delay (R20) is the queueing delay a new write sees, ``Q / B``: zero while the
-  link keeps up. Hosts are not slowed down in the model (their write rates are demand);
-  the delay is the signal. When it stays above ``gmmaxhostdelay`` (5 ms) for
-  ``gmlinktolerance`` (300 s, continuous, not in 10 s samples) error ``1920`` is logged
-  and the group stops (``consistent_stopped``). A tolerance of 0 disables 1920 (as SVC).
+* **Global Mirror** (mode ``global-mirror``) in ``consistent_synchronized``: host writes
+  complete at once and join one FIFO for the whole group (write order is kept across
+  volumes: that is what makes the group consistent), served at ``B``. [V5K] The primary
+  tags the writes that are active concurrently with a sequence number (a *batch*); the
+  secondary applies a batch once all of it has arrived, in sequence order. So a write is
+  applied ``D`` after it leaves the queue, the *mirror delay*, in closed form at the
+  current load ``ρ = W / B``::
+
+      D = I + s + ρ·s / (2(1 - ρ)) + d + p·2d
+          I  batch interval (``batch_interval``, 100 ms): the oldest write of a batch
+             waits for the batch to close
+          s  = ρ·I, the time to send a batch of W·I bytes at B
+          ρ·s / (2(1-ρ))  the mean wait of a batch in the link's queue (M/D/1), ρ capped
+             at 0.99: beyond, the fluid backlog below takes over
+          d  the one-way propagation
+          p·2d  colliding writes: a write that overlaps one still in flight is held until
+             that one is acknowledged, one round trip; p = 1 - (1 - f)^n is the chance that
+             a batch of n = W·I / io_size writes holds one (f = ``colliding_writes_pct``)
+
+  With ``W < B`` the RPO is exactly ``D``: 151 ms at 8,000 km and 108 ms at 1,200 km for
+  the default workloads (8.5 MB/s on 8 Gb/s), 0.7 s at 90 % of the link, 1.1 s at 95 %
+  — the article's "hundreds of milliseconds", "about a second". ``I``, ``f`` and the
+  write size are the model's own figures (IBM does not publish them), chosen so; they
+  are exposed in ``system.replication``.
+* Beyond ``W > B`` the FIFO's backlog ``Q`` grows at ``W - B``. The host write delay
+  (R20) is the queueing delay a new write sees, ``Q / B``. The backlog is bounded by the
+  primary's buffer (``max_backlog_mb``, 256 MB, the model's figure): once full, hosts
+  are **throttled** (R20a): write completions slow to the link's rate, so the workloads
+  write ``B`` in all instead of their demand (``throttled``, ``throttle_factor``). When the
+  delay stays above ``gmmaxhostdelay`` (5 ms) for ``gmlinktolerance`` (300 s, continuous)
+  error ``1920`` is logged and the group stops (``consistent_stopped``). A tolerance of 0
+  disables 1920 [GMLT]. ``maxreplicationdelay`` (0 = off) stops the group with 1920 as
+  soon as a write has waited that long [MAXRD].
+* The oldest unapplied write was written at ``tau`` with ``Written(tau) = Applied(t)``
+  (the inverse of the piecewise-linear cumulative-written curve, kept for the few
+  segments since ``tau``); ``rpo_s = t - tau``. Applied bytes never go back: when ``D``
+  grows with the load, application pauses until it catches up.
+* **Metro Mirror** (``metro-mirror``, R21): synchronous. A host write completes when the
+  secondary has it, a round trip later: the host delay is ``2d``, the RPO and the lag are
+  zero, and writes are throttled to ``B`` at once when the link cannot keep up. No 1920.
+  Validation refuses it beyond 300 km (twin/profiles.py).
+* **Global Mirror with change volumes** (``global-mirror-change-volumes``) [GMCV]: after
+  the initial copy the group *cycles*. A cycle starts with a snapshot of the primary;
+  what changed since the previous snapshot (per volume, capped by its size) is copied
+  as background copy (below); when it is all there the secondary's consistent image
+  is the snapshot. The next cycle starts a cycle period after the last one started, or at
+  once if the cycle overran. The state is ``consistent_copying`` during a cycle's copy and
+  ``consistent_synchronized`` between; the RPO is the age of the image, up to twice the
+  cycle period. A restart after a stop is a cycle too: the secondary stays consistent
+  (its change volume keeps the image). gmlinktolerance does not apply.
 * Stopping (a stop, a disconnect, 1920, a lost rack) freezes the target at its last
-  applied write: what was queued or in flight is not applied. From then each side's
-  writes mark grains changed: ``changed = min(size, bytes written since)`` per volume
-  (every write is assumed to hit a new grain, capped by the volume size: pessimistic for
-  workloads that rewrite hot spots).
-* Background copy (initial copy, or resync of the changed grains of both sides after a
-  stop) runs at ``background_copy_pct`` % of ``B``, written ``C``. Every write made while
-  copying is sent by the copy process too (it re-dirties a grain: pessimistic for writes
-  to grains not yet copied), so ``N`` bytes to copy under writes ``W < C`` take
-  ``N / (C - W)``. The copy bandwidth is shared among volumes in proportion to what they
-  still need (plus their own writes), so every volume finishes at the same instant: one
-  transition per copy, whatever the number of volumes. With ``W >= C`` the copy makes no
-  headway: the remaining work is held constant and no completion is scheduled. During
-  any copy the target is inconsistent (R19); the link's remaining share is unused.
-* After a disconnect the group stays stopped when the link returns (``*_stopped`` or
-  ``idling``): it takes :meth:`start` (the console's resume) to resync.
+  applied write: what was queued or in flight is not applied. The freeze time is kept
+  (``freeze_time_s``). From then each side's writes mark grains changed: ``changed =
+  min(size, bytes written since)`` per volume (every write is assumed to hit a new grain,
+  capped by the volume size: pessimistic for workloads that rewrite hot spots).
+* **Background copy** (initial copy, resync of the changed grains of both sides, a
+  change-volume cycle) [V5K 10.7.14]: the partnership's share ``C`` =
+  ``background_copy_pct`` % of ``B`` is divided evenly among the volumes still copying,
+  each paced at most at the relationship bandwidth limit (``relationshipbandwidthlimit``,
+  25 MB/s by default). Every write made while copying is sent by the copy process too (it
+  re-dirties a grain), so a volume needing ``N`` bytes with own writes ``w`` under a pace
+  ``r > w`` takes ``N / (r - w)``; with ``r <= w`` it makes no headway. A volume done
+  leaves its share to the others. The initial copy of a rack with few large volumes is
+  therefore paced by 25 MB/s per volume, not by the link. During the copy the target is
+  inconsistent (R19). A copy that cannot progress for ``gmlinktolerance`` is stopped with
+  1920 (a restart before the cause was fixed).
+* Reconnection [V5K]: an ``inconsistent_disconnected`` group that was copying resumes by
+  itself (``inconsistent_copying``); one that was synchronized returns to
+  ``consistent_synchronized`` if nothing was written (or left in flight) while
+  disconnected, else it is ``consistent_stopped`` and needs a start (a resync). A group
+  stopped before it disconnected stays stopped; two idling halves become ``idling``.
+* Each side's view (R19b): the group state is the auxiliary's (target's) view, the one
+  that says whether the backup holds a usable copy. During a disconnection the master
+  (source) side shows ``idling_disconnected``; a lost side has no view.
+* Stop with access (failover) is refused from inconsistent states [STOP] (R19c): the
+  backup then keeps an inconsistent group and no workload starts from its volumes.
 """
 
 from __future__ import annotations
@@ -64,18 +132,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin.config import LinkConfig
+from twin.config import MB, LinkConfig, ReplicationConfig
 from twin.events import Transition
+from twin.states import ReplicationMode
 from twin.states import ReplicationState as RS
 
 PRIMARY = 0  # the side that is the source at construction (racks[0])
 BACKUP = 1
 GM_MAX_HOST_DELAY_S = 0.005  # gmmaxhostdelay (SVC default 5 ms)
 GM_LINK_TOLERANCE_S = 300.0  # gmlinktolerance (SVC default 300 s)
+RHO_CAP = 0.99  # the batch queue's utilisation in D; beyond, the fluid backlog
 
 STATES = tuple(RS)
 
-_HALT, _COPY, _SYNC = 0, 1, 2
+_HALT, _COPY, _SYNC, _CYCLE = 0, 1, 2, 3
 _INF = math.inf
 
 
@@ -97,30 +167,40 @@ class _Seg:
 
 
 class SanReplication:
-    """One Global Mirror consistency group of N volumes from the source to the target."""
+    """One remote copy consistency group of N volumes from the source to the target."""
 
     def __init__(
         self,
         sizes_bytes: np.ndarray,
         distance_km: float,
         link: LinkConfig,
+        cfg: ReplicationConfig | None = None,
         *,
-        gm_max_host_delay_s: float = GM_MAX_HOST_DELAY_S,
-        gm_link_tolerance_s: float = GM_LINK_TOLERANCE_S,
+        gm_max_host_delay_s: float | None = None,
+        gm_link_tolerance_s: float | None = None,
     ) -> None:
         size = np.array(sizes_bytes, dtype=float).reshape(-1)
         if size.size == 0 or not np.all(np.isfinite(size)) or np.any(size <= 0):
             raise ValueError("volume sizes must be a non-empty array of positive bytes")
         if not math.isfinite(distance_km) or distance_km < 0:
             raise ValueError(f"distance_km must be zero or more, not {distance_km!r}")
+        cfg = cfg or ReplicationConfig()
         n = size.size
         self.n = n
         self.size = size
         self.size.flags.writeable = False
         self.distance_km = float(distance_km)
         self.link = link
-        self.gm_max_host_delay_s = float(gm_max_host_delay_s)
-        self.gm_link_tolerance_s = float(gm_link_tolerance_s)
+        self.cfg = cfg
+        self.mode = ReplicationMode(cfg.mode)
+        self.gm_max_host_delay_s = float(cfg.gm_max_host_delay_s if gm_max_host_delay_s is None
+                                         else gm_max_host_delay_s)
+        self.gm_link_tolerance_s = float(cfg.gm_link_tolerance_s if gm_link_tolerance_s is None
+                                         else gm_link_tolerance_s)
+        self.max_replication_delay_s = float(cfg.max_replication_delay_s)
+        rel = float(cfg.relationship_bandwidth_mb_s)
+        self._rel_cap = rel * MB if rel > 0 else _INF  # bytes/s per relationship
+        self._max_backlog = max(0.0, float(cfg.max_backlog_mb)) * MB
         self.t = 0.0
         self.errors: list[str] = []
 
@@ -139,6 +219,9 @@ class SanReplication:
         self._access = False
         self._target_consistent = False
         self._initial_complete = False
+        self._ever_consistent = False  # a copy completed once: later copies are resyncs
+        self._reconnect: str | None = None  # on reconnection: "copy", "sync" or nothing
+        self._freeze_t: float | None = None
 
         # per-side ([side 0, side 1]) per-volume arrays, valid at the segment start _t0;
         # arrays are replaced, never changed in place (the mirror history shares them)
@@ -146,7 +229,8 @@ class SanReplication:
         z = np.zeros(n)
         # cumulative bytes written on each side; the initial content counts as written
         self._w = [size.copy(), z]
-        self._rates = [z, z]
+        self._demand = [z, z]  # what the hosts ask to write
+        self._rates = [z, z]  # what they write (less than the demand when throttled)
         self._rate_sum = [0.0, 0.0]
         self._applied = [z, z]  # of each side's writes, bytes the other side holds
         self._oldest = [np.full(n, -_INF), np.full(n, _INF)]  # oldest such write not held
@@ -163,16 +247,35 @@ class SanReplication:
         self._g_oldest = -_INF
         self._copy_sum = float(size.sum())
         self._copy_rate_sum = 0.0
+        self._copy_total_sum = float(size.sum())
+        self._copy_link_use = 0.0  # bytes/s of the link the copy uses
+        self._copy_share = 0.0  # of it, for the volumes still copying
+        self._stall_since = math.nan  # a copy that cannot progress, since
 
-        # Global Mirror (valid while synchronized)
+        # Global Mirror / Metro Mirror (valid while synchronized)
         self._hist: list[_Seg] = []
         self._hist_t: list[float] = []
         self._hist_g: list[float] = []
         self._floor_g = 0.0  # at least this much of the group's writes is applied
         self._q = 0.0
         self._qs = 0.0
+        self._delay = 0.0  # the mirror delay D of the current segment
         self._delay_high = False
         self._high_since = math.nan
+        self._throttled = False
+
+        # change volumes (valid while cycling)
+        self._cyc_active = False  # a cycle's copy is under way
+        self._cyc_t = 0.0  # the snapshot time of that cycle
+        self._cyc_w = z  # per-volume cumulative written at the snapshot
+        self._cyc_work = z  # per-volume bytes of the cycle's copy
+        self._cyc_oldest = np.full(n, _INF)  # first write after the snapshot
+        self._cyc_left = 0.0
+        self._cyc_total = 0.0
+        self._cyc_rate = 0.0
+        self._cyc_next = _INF  # when the next cycle starts
+        self._cyc_overrun = False
+        self._img_t: float | None = None  # the time of the secondary's consistent image
 
         self._next: tuple[float, str] | None = None
         self._carry: list[Transition] = []
@@ -207,19 +310,44 @@ class SanReplication:
         return max(self._bw_mbps, 0.0) * 1e6 / 8.0 * (1.0 - loss / 100.0)
 
     def _copy_bytes(self) -> float:
+        """The partnership's background copy share of the link, bytes/s."""
         return self._bw_bytes() * min(max(self._copy_pct, 0.0), 100.0) / 100.0
+
+    def _pace(self, volumes: int) -> float:
+        """Background copy pace of each of ``volumes`` volumes copying, bytes/s [V5K]."""
+        return min(self._rel_cap, self._copy_bytes() / volumes) if volumes else 0.0
+
+    def mirror_delay_s(self, write_rate: float | None = None) -> float:
+        """The delay from a write's completion at the primary to its application at the
+        secondary at write rate ``write_rate`` (default: now), without a backlog: the
+        steady RPO (see the module docstring)."""
+        d = self.one_way_delay_s
+        if self.mode == ReplicationMode.METRO_MIRROR:
+            return 0.0
+        w = self._g_rate if write_rate is None else float(write_rate)
+        b = self._bw_bytes()
+        i = max(0.0, self.cfg.batch_interval_s)
+        rho = min(w / b, RHO_CAP) if b > 0.0 else RHO_CAP
+        s = rho * i
+        wait = rho * s / (2.0 * (1.0 - rho))
+        f = min(max(self.cfg.colliding_writes_pct, 0.0), 100.0) / 100.0
+        writes = w * i / max(self.cfg.io_size_kb * 1e3, 1.0)
+        p = 1.0 - (1.0 - f) ** writes if w > 0.0 and f > 0.0 else 0.0
+        return i + s + wait + d + p * 2.0 * d
 
     @property
     def _mode(self) -> int:
         if not self._running:
             return _HALT
-        return _COPY if self._copying else _SYNC
+        if self._copying:
+            return _COPY
+        return _CYCLE if self.mode == ReplicationMode.CHANGE_VOLUMES else _SYNC
 
     # -- state ----------------------------------------------------------------------------
 
     @property
     def state(self) -> RS:
-        """The consistency group's SVC state (R18)."""
+        """The consistency group's SVC state as the auxiliary (target) side sees it (R18)."""
         if not self.connected:
             if self._access:
                 return RS.IDLING_DISCONNECTED
@@ -228,8 +356,34 @@ class SanReplication:
         if self._access:
             return RS.IDLING
         if self._running:
-            return RS.INCONSISTENT_COPYING if self._copying else RS.CONSISTENT_SYNCHRONIZED
+            if self._copying:
+                return RS.INCONSISTENT_COPYING
+            if self._mode == _CYCLE and self._cyc_active:
+                return RS.CONSISTENT_COPYING
+            return RS.CONSISTENT_SYNCHRONIZED
         return RS.CONSISTENT_STOPPED if self._target_consistent else RS.INCONSISTENT_STOPPED
+
+    def side_state(self, side: int) -> RS | None:
+        """The state that ``side``'s own system shows (R19b): during a disconnection the
+        master (source) shows ``idling_disconnected``; a lost side shows nothing."""
+        if self._lost[side]:
+            return None
+        if not self.connected and side == self._src:
+            return RS.IDLING_DISCONNECTED
+        return self.state
+
+    @property
+    def freeze_time_s(self) -> float | None:
+        """When the secondary's consistent image was frozen (the stop, the last good
+        heartbeat before a disconnection, 1920), while it is not synchronized; with change
+        volumes, the time of its image. None while mirroring or without a consistent copy."""
+        if not self._target_consistent:
+            return None
+        if self._mode == _CYCLE:
+            return self._img_t
+        if self._running:
+            return None
+        return self._freeze_t
 
     @property
     def consistent(self) -> bool:
@@ -251,10 +405,28 @@ class SanReplication:
     def target(self) -> int:
         return 1 - self._src
 
+    @property
+    def throttled(self) -> bool:
+        """Host writes are slowed to the link's rate (R20a)."""
+        return self._throttled and self._mode == _SYNC
+
+    @property
+    def throttle_factor(self) -> float:
+        """What the source's hosts write, as a share of what they ask (1: not throttled)."""
+        d = self._rate_sum_demand(self._src)
+        return self._rate_sum[self._src] / d if d > 0.0 else 1.0
+
+    def _rate_sum_demand(self, side: int) -> float:
+        return float(self._demand[side].sum())
+
     def write_rates(self, side: int | None = None) -> np.ndarray:
-        """Per-volume write rates (bytes/s) on ``side`` (default: the source)."""
-        out = self._rates[self._src if side is None else side].copy()
-        return out
+        """Per-volume write rates (bytes/s) the hosts ask for on ``side`` (default: the
+        source); what they write is :meth:`written_rates`."""
+        return self._demand[self._src if side is None else side].copy()
+
+    def written_rates(self, side: int | None = None) -> np.ndarray:
+        """Per-volume write rates (bytes/s) the hosts achieve on ``side`` (throttled)."""
+        return self._rates[self._src if side is None else side].copy()
 
     def states_per_volume(self) -> list[RS]:
         """The group state for every volume, except that while copying a volume with nothing
@@ -288,7 +460,7 @@ class SanReplication:
             self._rebase(tn)
             self._fire(code, tn, out)
             guard += 1
-            if guard > 10_000:  # pragma: no cover - a bug, not a simulation outcome
+            if guard > 10 * self.n + 10_000:  # pragma: no cover - a bug, not an outcome
                 raise RuntimeError(f"replication transitions do not converge at t={tn}")
         self.t = t
         return out
@@ -306,7 +478,8 @@ class SanReplication:
             self._floor_g = a
             self._prune(t, self._g_inverse(a, t))
             if self._q > 0.0 or self._qs != 0.0:
-                self._q = max(0.0, self._q + self._qs * dt)
+                self._q = min(max(0.0, self._q + self._qs * dt), max(self._q,
+                                                                      self._max_backlog))
         for s in (0, 1):
             if self._rate_sum[s] > 0.0:
                 inc = self._rates[s] * dt
@@ -315,7 +488,11 @@ class SanReplication:
                 if self._dirty_on[s]:
                     self._dirty[s] = np.minimum(self.size, self._dirty[s] + inc)
         if mode == _COPY and self._copy_rate_sum != 0.0:
-            self._copy = np.maximum(self._copy + self._copy_slope * dt, 0.0)
+            c = self._copy + self._copy_slope * dt
+            # a volume whose copy ends now ends exactly (float noise is not work)
+            self._copy = np.where(c <= np.maximum(1.0, 1e-12 * self.size), 0.0, c)
+        if mode == _CYCLE and self._cyc_active:
+            self._cyc_left = max(0.0, self._cyc_left - self._cyc_rate * dt)
         self._t0 = t
 
     def _reslope(self) -> None:
@@ -336,30 +513,75 @@ class SanReplication:
             self._g_w = float(self._w[src].sum())
             self._g_applied = float(self._applied[src].sum())
             self._g_oldest = float(self._oldest_eff[src].min())
-        self._copy_sum = 0.0 if mode == _SYNC else float(self._copy.sum())
-        self._copy_total_sum = 0.0 if mode == _SYNC else float(self._copy_total.sum())
+        self._copy_sum = 0.0 if mode in (_SYNC, _CYCLE) else float(self._copy.sum())
+        self._copy_total_sum = 0.0 if mode in (_SYNC, _CYCLE) else float(
+            self._copy_total.sum())
         self._copy_rate_sum = 0.0
+        self._copy_link_use = 0.0
         self._next = None
         if mode == _COPY:
-            c, w = self._copy_bytes(), self._g_rate
-            if self._copy_sum <= 0.0:
-                self._next = (t0, "copy_complete")
-            elif c > w:
-                self._copy_slope = -(c - w) * self._copy / self._copy_sum
-                self._copy_rate_sum = -(c - w)
-                self._next = (t0 + self._copy_sum / (c - w), "copy_complete")
-            else:
-                self._copy_slope = np.zeros(self.n)
+            self._reslope_copy()
         elif mode == _SYNC:
             self._reslope_sync()
+        elif mode == _CYCLE:
+            self._reslope_cycle()
+        if mode != _COPY:
+            self._stall_since = math.nan
+
+    def _reslope_copy(self) -> None:
+        """Background copy, paced per volume within the partnership's share [V5K 10.7.14].
+        A volume whose copy is done still sends its new writes (at most its pace); what
+        is left of the share is divided evenly among the volumes still copying."""
+        t0 = self._t0
+        copy = self._copy
+        active = copy > 0.0
+        n_active = int(active.sum())
+        w = self._rates[self._src]
+        if n_active == 0:
+            self._copy_slope = np.zeros(self.n)
+            self._next = (t0, "copy_complete")
+            return
+        done_use = float(np.minimum(np.where(active, 0.0, w), self._rel_cap).sum())
+        share = max(0.0, self._copy_bytes() - done_use)
+        self._copy_share = share
+        pace = min(self._rel_cap, share / n_active)
+        self._copy_link_use = min(self._copy_bytes(), done_use + pace * n_active)
+        head = np.where(active, pace - w, 0.0)
+        moving = active & (head > 0.0)
+        self._copy_slope = np.where(moving, -head, 0.0)
+        self._copy_rate_sum = float(self._copy_slope.sum())
+        cands: list[tuple[float, str]] = []
+        if moving.any():
+            times = copy[moving] / head[moving]
+            dt = float(times.min())
+            last = int(moving.sum()) == n_active and bool(np.all(times <= dt * (1 + 1e-12)))
+            cands.append((t0 + dt, "copy_complete" if last else "volume_copied"))
+        stuck = bool((active & ~moving).any())
+        if stuck and self.connected and self._tolerance_applies():
+            if math.isnan(self._stall_since):
+                self._stall_since = t0
+            cands.append((self._stall_since + self.gm_link_tolerance_s, "error_1920"))
+        elif not stuck:
+            self._stall_since = math.nan
+        self._next = min(cands, key=lambda c: c[0]) if cands else None
+
+    def _tolerance_applies(self) -> bool:
+        """gmlinktolerance protects hosts of Global Mirror in noncycling mode [GMLT]."""
+        return self.mode == ReplicationMode.GLOBAL_MIRROR and self.gm_link_tolerance_s > 0.0
 
     def _reslope_sync(self) -> None:
         src, t0 = self._src, self._t0
         b = self._bw_bytes()
         w = self._g_rate
         q = self._q
-        self._qs = (w - b) if (q > 0.0 or w > b) else 0.0
+        metro = self.mode == ReplicationMode.METRO_MIRROR
+        qmax = 0.0 if metro else self._max_backlog
+        if self._throttled:
+            self._qs = 0.0
+        else:
+            self._qs = (w - b) if (q > 0.0 or w > b) else 0.0
         qs = self._qs
+        self._delay = self.mirror_delay_s(min(w, b) if b > 0.0 else w)
         if self._hist:
             last = self._hist[-1]
             g0 = last.g0 + last.rate * (t0 - last.t0)
@@ -373,29 +595,58 @@ class SanReplication:
             self._hist.append(seg)
             self._hist_t.append(t0)
             self._hist_g.append(g0)
-        h = self.gm_max_host_delay_s * b
         cands: list[tuple[float, str]] = []
         if qs < 0.0 and q > 0.0:
             cands.append((t0 + q / -qs, "backlog_drained"))
-        if not self._delay_high:
-            if qs > 0.0:
-                cands.append((t0 + max(0.0, (h - q) / qs), "host_delay_high"))
-            elif q > h:
-                cands.append((t0, "host_delay_high"))
-        else:
-            if qs < 0.0:
-                cands.append((t0 + max(0.0, (q - h) / -qs), "host_delay_ok"))
-            elif q < h or (q == h and qs == 0.0):
-                cands.append((t0, "host_delay_ok"))
-            if self.gm_link_tolerance_s > 0.0:
-                cands.append((self._high_since + self.gm_link_tolerance_s, "error_1920"))
+        if qs > 0.0 and not self._throttled:
+            cands.append((t0 + max(0.0, (qmax - q) / qs), "throttle"))
+        if not metro:
+            h = self.gm_max_host_delay_s * b
+            if not self._delay_high:
+                if qs > 0.0:
+                    cands.append((t0 + max(0.0, (h - q) / qs), "host_delay_high"))
+                elif q > h:
+                    cands.append((t0, "host_delay_high"))
+            else:
+                if qs < 0.0:
+                    cands.append((t0 + max(0.0, (q - h) / -qs), "host_delay_ok"))
+                elif q < h or (q == h and qs == 0.0):
+                    cands.append((t0, "host_delay_ok"))
+                if self._tolerance_applies():
+                    cands.append((self._high_since + self.gm_link_tolerance_s, "error_1920"))
+            mrd = self.max_replication_delay_s
+            if mrd > 0.0:
+                lim = mrd * b
+                if q >= lim and (q > 0.0 or b == 0.0):
+                    cands.append((t0, "max_replication_delay"))
+                elif qs > 0.0:
+                    cands.append((t0 + (lim - q) / qs, "max_replication_delay"))
         self._next = min(cands, key=lambda c: c[0]) if cands else None
+
+    def _reslope_cycle(self) -> None:
+        """Change volumes: the next cycle starts, or the one under way completes [GMCV]."""
+        t0 = self._t0
+        # the first write after the snapshot of the cycle under way, per volume
+        r = self._rates[self._src]
+        if self._cyc_active and self._rate_sum[self._src] > 0.0:
+            self._cyc_oldest = np.where((self._cyc_oldest == _INF) & (r > 0.0), t0,
+                                        self._cyc_oldest)
+        if not self._cyc_active:
+            self._next = (max(self._cyc_next, t0), "cycle_start") if self.connected else None
+            return
+        volumes = int(np.count_nonzero(self._cyc_work))
+        self._cyc_rate = self._pace(volumes) * volumes
+        self._copy_link_use = self._cyc_rate if self._cyc_left > 0.0 else 0.0
+        if self._cyc_left <= 0.0:
+            self._next = (t0, "cycle_complete")
+        elif self._cyc_rate > 0.0:
+            self._next = (t0 + self._cyc_left / self._cyc_rate, "cycle_complete")
 
     # -- Global Mirror curve ---------------------------------------------------------------
 
     def _applied_value(self, t: float) -> float:
         """Group cumulative bytes applied on the target at ``t`` (synchronized)."""
-        u = t - self.one_way_delay_s
+        u = t - self._delay
         hist = self._hist
         if u < hist[0].t0:
             return self._floor_g
@@ -417,7 +668,7 @@ class SanReplication:
         return min(max(s.t0 + (a - s.g0) / s.rate, s.t0), end)
 
     def _prune(self, t: float, tau: float) -> None:
-        lo = min(tau, t - self.one_way_delay_s)
+        lo = min(tau, t - self._delay)
         m = bisect.bisect_right(self._hist_t, lo) - 1
         if m > 0:
             del self._hist[:m]
@@ -459,16 +710,32 @@ class SanReplication:
         before = self.state
         if code == "copy_complete":
             copied = float(self._copy_total.sum())
-            kind = "Initial copy" if not self._initial_complete else "Resync"
+            kind = "Resync" if self._ever_consistent else "Initial copy"
             self._enter_sync()
             out.append(Transition(t, "copy_complete",
                                   f"{kind} complete: {copied / 1e9:.3g} GB copied; the "
                                   "backup volumes are consistent"))
+        elif code == "volume_copied":
+            self._reslope()  # its pace goes to the volumes still copying
         elif code == "backlog_drained":
             self._q = 0.0
             self._reslope()
             out.append(Transition(t, "backlog_drained",
                                   "Global Mirror backlog drained: the link keeps up again"))
+        elif code == "throttle":
+            self._q = max(self._q, self._max_backlog if self.mode != ReplicationMode.METRO_MIRROR
+                          else 0.0)
+            self._throttled = True
+            self._apply_throttle()
+            self._reslope()
+            what = ("Metro Mirror writes wait for the secondary" if self.mode ==
+                    ReplicationMode.METRO_MIRROR else
+                    f"the Global Mirror buffer ({self._max_backlog / MB:g} MB) is full")
+            out.append(Transition(
+                t, "throttled",
+                f"Host writes throttled to the FC link's rate ({self._bw_bytes() / MB:.3g} "
+                f"MB/s): {what}; the workloads write "
+                f"{self.throttle_factor * 100:.0f} % of what they ask (R20a)"))
         elif code == "host_delay_high":
             self._q = max(self._q, self.gm_max_host_delay_s * self._bw_bytes())
             self._delay_high = True
@@ -478,7 +745,10 @@ class SanReplication:
                 t, "host_delay_high",
                 f"Host write delay above gmmaxhostdelay ({self.gm_max_host_delay_s * 1000:g} "
                 f"ms): the FC link cannot keep up; error 1920 in "
-                f"{self.gm_link_tolerance_s:g} s if it lasts"))
+                f"{self.gm_link_tolerance_s:g} s if it lasts"
+                if self._tolerance_applies() else
+                f"Host write delay above gmmaxhostdelay ({self.gm_max_host_delay_s * 1000:g} "
+                "ms): the FC link cannot keep up (gmlinktolerance is 0: no 1920)"))
         elif code == "host_delay_ok":
             self._q = min(self._q, self.gm_max_host_delay_s * self._bw_bytes())
             self._delay_high = False
@@ -486,20 +756,35 @@ class SanReplication:
             self._reslope()
             out.append(Transition(t, "host_delay_ok",
                                   "Host write delay back under gmmaxhostdelay"))
-        elif code == "error_1920":
+        elif code in ("error_1920", "max_replication_delay"):
+            copying = self._mode == _COPY
             self._leave_running()
             self.errors.append("1920")
             self._reslope()
+            if code == "max_replication_delay":
+                why = (f"a host write waited {self.max_replication_delay_s:g} s "
+                       "(maxreplicationdelay)")
+            elif copying:
+                why = (f"the resync made no headway for {self.gm_link_tolerance_s:g} s "
+                       "(gmlinktolerance): its cause is not fixed")
+            else:
+                why = (f"the write delay stayed above {self.gm_max_host_delay_s * 1000:g} ms "
+                       f"for {self.gm_link_tolerance_s:g} s (gmlinktolerance)")
             out.append(Transition(
-                t, "error_1920",
-                f"1920: Global Mirror stopped to protect the hosts: the write delay stayed "
-                f"above {self.gm_max_host_delay_s * 1000:g} ms for "
-                f"{self.gm_link_tolerance_s:g} s (gmlinktolerance)"))
+                t, "error_1920", f"1920: Global Mirror stopped to protect the hosts: {why}"))
+        elif code == "cycle_start":
+            self._start_cycle(t)
+            self._reslope()
+            return  # routine: no state transition logged
+        elif code == "cycle_complete":
+            self._complete_cycle(t, out)
+            self._reslope()
+            return
         else:  # pragma: no cover
             raise AssertionError(code)
         self._emit_state(t, before, out)
 
-    def _emit_state(self, t: float, before: str, out: list[Transition]) -> None:
+    def _emit_state(self, t: float, before: RS, out: list[Transition]) -> None:
         after = self.state
         if after != before:
             out.append(Transition(t, "state", after))
@@ -516,18 +801,26 @@ class SanReplication:
         self._copying = False
         self._target_consistent = True
         self._initial_complete = True
+        self._ever_consistent = True
+        self._freeze_t = None
         self._hist, self._hist_t, self._hist_g = [], [], []
         self._floor_g = float(self._w[self._src].sum())
         self._q = 0.0
         self._delay_high = False
         self._high_since = math.nan
+        self._throttled = False
+        self._apply_throttle()
+        self._img_t = self._t0
+        self._cyc_active = False
+        self._cyc_next = self._t0 + self.cfg.cycle_period_s
         self._reslope()
 
     def _leave_running(self) -> None:
         """Stop copying or mirroring at ``self._t0`` (already rebased); the target keeps
         what it had applied; what is queued or in flight is not applied."""
-        if self._mode == _SYNC:
-            src = self._src
+        src = self._src
+        mode = self._mode
+        if mode == _SYNC:
             applied, oldest = self._sync_volumes(self._t0)
             applied = np.minimum(applied, self._w[src])
             self._applied[src] = applied
@@ -538,16 +831,78 @@ class SanReplication:
             self._qs = 0.0
             self._delay_high = False
             self._high_since = math.nan
+            self._freeze_t = self._t0
+        elif mode == _CYCLE:
+            # the image is the last completed cycle's; what changed since is dirty
+            self._dirty[src] = np.minimum(self.size, self._w[src] - self._applied[src])
+            self._cyc_active = False
+            self._freeze_t = self._img_t
         self._running = False
+        self._throttled = False
+        self._apply_throttle()
+
+    def _apply_throttle(self) -> None:
+        """The source's achieved write rates: the demand, or the link's rate when
+        throttled (R20a)."""
+        src = self._src
+        demand = self._demand[src]
+        total = float(demand.sum())
+        b = self._bw_bytes()
+        if self._throttled and total > b:
+            rates = demand * (b / total) if total > 0.0 else demand
+        else:
+            self._throttled = False
+            rates = demand
+        self._rates[src] = rates
+        self._rate_sum[src] = float(rates.sum())
+        other = 1 - src
+        self._rates[other] = self._demand[other]
+        self._rate_sum[other] = float(self._demand[other].sum())
+
+    # -- change volume cycles --------------------------------------------------------------
+
+    def _start_cycle(self, t: float) -> None:
+        """A cycle's snapshot of the source; what changed since the image (and any changed
+        grains of either side) is the cycle's copy [GMCV]."""
+        src, tgt = self._src, 1 - self._src
+        self._cyc_t = t
+        self._cyc_w = self._w[src].copy()
+        self._cyc_oldest = np.where(self._rates[src] > 0.0, t, _INF)
+        work = np.minimum(self.size, self._cyc_w - self._applied[src] + self._dirty[src]
+                          + self._dirty[tgt])
+        self._cyc_work = work
+        self._cyc_total = self._cyc_left = float(work.sum())
+        self._cyc_active = True
+
+    def _complete_cycle(self, t: float, out: list[Transition]) -> None:
+        src = self._src
+        self._applied[src] = self._cyc_w
+        self._oldest[src] = self._cyc_oldest
+        z = np.zeros(self.n)
+        self._dirty = [z, z]
+        self._img_t = self._cyc_t
+        self._cyc_active = False
+        due = self._cyc_t + self.cfg.cycle_period_s
+        overrun = t > due
+        self._cyc_next = t if overrun else due
+        if overrun != self._cyc_overrun:
+            self._cyc_overrun = overrun
+            out.append(Transition(
+                t, "cycle_overrun" if overrun else "cycle_on_time",
+                f"Change volume cycle took {t - self._cyc_t:.0f} s, longer than the cycle "
+                f"period ({self.cfg.cycle_period_s:g} s): the next starts at once and the RPO "
+                "grows beyond twice the period" if overrun else
+                "Change volume cycles complete within the cycle period again"))
 
     # -- controls --------------------------------------------------------------------------
 
-    def _begin(self, t: float) -> tuple[list[Transition], str]:
+    def _begin(self, t: float) -> tuple[list[Transition], RS]:
         out = self.advance(t)
         self._rebase(t)
         return out, self.state
 
-    def _end(self, t: float, before: str, out: list[Transition]) -> list[Transition]:
+    def _end(self, t: float, before: RS, out: list[Transition]) -> list[Transition]:
+        self._apply_throttle()
         self._reslope()
         self._emit_state(t, before, out)
         # transitions due now (e.g. a copy with nothing to copy) fire at once
@@ -560,14 +915,15 @@ class SanReplication:
         return ReplicationError(message)
 
     def _set_zero_rates(self, side: int) -> None:
+        self._demand[side] = np.zeros(self.n)
         self._rates[side] = np.zeros(self.n)
         self._rate_sum[side] = 0.0
 
     def set_write_rates(
         self, t: float, rates_bytes_per_s: np.ndarray, side: int | None = None
     ) -> list[Transition]:
-        """Per-volume host write rates (bytes/s) on ``side`` (default: the source) from
-        ``t`` on. The target accepts writes only when stopped with access (idling)."""
+        """Per-volume host write rates (bytes/s) asked on ``side`` (default: the source)
+        from ``t`` on. The target accepts writes only when stopped with access (idling)."""
         r = np.asarray(rates_bytes_per_s, dtype=float).reshape(-1)
         if r.shape != (self.n,) or not math.isfinite(float(r.sum())) or float(r.min()) < 0:
             raise ValueError(f"write rates must be {self.n} finite bytes/s values >= 0")
@@ -584,9 +940,13 @@ class SanReplication:
                 raise self._refuse(
                     out, "the secondary volumes are read-only: stop the consistency group "
                     "with access (failover) before writing to them")
-        self._rates[s] = r
-        self._rate_sum[s] = total
-        return self._end(t, before, out)
+        was = self._throttled
+        self._demand[s] = r
+        out_end = self._end(t, before, out)
+        if was and not self._throttled:
+            out_end.append(Transition(t, "unthrottled",
+                                      "Host writes no longer throttled: the link keeps up"))
+        return out_end
 
     def set_link(
         self,
@@ -598,8 +958,9 @@ class SanReplication:
         background_copy_pct: float | None = None,
     ) -> list[Transition]:
         """Change the FC link; ``None`` keeps a value. A link that goes down disconnects
-        the group; when it comes back the group is stopped (resume with :meth:`start`)."""
+        the group; when it comes back the group reconnects (R19b)."""
         out, before = self._begin(t)
+        was_connected, was_throttled = self.connected, self._throttled
         if bandwidth_mbps is not None:
             self._bw_mbps = max(0.0, float(bandwidth_mbps))
         if extra_latency_ms is not None:
@@ -608,26 +969,49 @@ class SanReplication:
             self._loss_pct = min(max(0.0, float(loss_pct)), 100.0)
         if background_copy_pct is not None:
             self._copy_pct = min(max(0.0, float(background_copy_pct)), 100.0)
-        if up is not None and bool(up) != self._up:
+        if up is not None:
             self._up = bool(up)
-            if not self.connected and self._running:
+        self._connectivity_changed(was_connected)
+        res = self._end(t, before, out)
+        if was_throttled and not self._throttled and self.connected and self._running:
+            res.append(Transition(t, "unthrottled",
+                                  "Host writes no longer throttled: the link keeps up"))
+        return res
+
+    def _connectivity_changed(self, was_connected: bool) -> None:
+        """Disconnect (freezing the target) or reconnect by the SVC's rules [V5K]."""
+        if was_connected and not self.connected:
+            if self._running:
+                self._reconnect = "copy" if self._copying else "sync"
                 self._leave_running()
-        return self._end(t, before, out)
+            else:
+                self._reconnect = None
+        elif not was_connected and self.connected:
+            how, self._reconnect = self._reconnect, None
+            if self._access or how is None:
+                return  # idling, or stopped before it disconnected: stays as it was
+            if how == "copy":
+                self._start_copy()
+            elif not (self._dirty[0].any() or self._dirty[1].any()):
+                self._running = True  # nothing changed: synchronized again
+                self._enter_sync()
 
     def rack_lost(self, t: float, side: int) -> list[Transition]:
         """A site disaster on ``side``: its writes stop and nothing more is sent or
         applied; the group disconnects."""
         out, before = self._begin(t)
+        was = self.connected
         self._lost[side] = True
         self._set_zero_rates(side)
-        if self._running:
-            self._leave_running()
+        self._connectivity_changed(was)
         return self._end(t, before, out)
 
     def rack_restored(self, t: float, side: int) -> list[Transition]:
-        """``side`` is back, with its data as it was; the group stays stopped."""
+        """``side`` is back, with its data as it was; the group reconnects."""
         out, before = self._begin(t)
+        was = self.connected
         self._lost[side] = False
+        self._connectivity_changed(was)
         return self._end(t, before, out)
 
     def primary_lost(self, t: float) -> list[Transition]:
@@ -644,7 +1028,8 @@ class SanReplication:
 
     def start(self, t: float) -> list[Transition]:
         """Start (or resume) the group: copy the whole volumes the first time, only the
-        grains changed on either side since the stop afterwards (R19). The target becomes
+        grains changed on either side since the stop afterwards (R19); with change volumes
+        after a stop, a cycle that keeps the secondary consistent. The target becomes
         read-only again: writes to it are rejected."""
         out, before = self._begin(t)
         why = self.can_start()
@@ -653,11 +1038,23 @@ class SanReplication:
         if self._running:
             return self._end(t, before, out)
         tgt = 1 - self._src
-        if self._rate_sum[tgt] > 0.0:
+        if self._rate_sum[tgt] > 0.0 or self._demand[tgt].any():
             self._set_zero_rates(tgt)
             out.append(Transition(t, "target_writes_rejected",
                                   "Writes to the secondary volumes are rejected: the "
                                   "consistency group makes them read-only"))
+        self._reconnect = None
+        if self.mode == ReplicationMode.CHANGE_VOLUMES and self._target_consistent:
+            self._running = True  # a cycle now: the change volume keeps the image
+            self._copying = False
+            self._access = False
+            self._cyc_active = False
+            self._cyc_next = t
+        else:
+            self._start_copy()
+        return self._end(t, before, out)
+
+    def _start_copy(self) -> None:
         work = np.minimum(self.size, self._copy + self._dirty[0] + self._dirty[1])
         if float(self._copy.sum()) > 0.0:  # resuming an interrupted copy: progress goes on
             self._copy_total = self._copy_total + (work - self._copy)
@@ -669,19 +1066,30 @@ class SanReplication:
         self._running = True
         self._copying = True
         self._access = False
+        self._stall_since = math.nan
         if float(work.sum()) > 0.0:
             self._target_consistent = False
-        return self._end(t, before, out)
 
     def stop(self, t: float, access: bool = False) -> list[Transition]:
         """Stop the group (R19): ``consistent_stopped`` if synchronized,
         ``inconsistent_stopped`` if copying; with ``access`` (failover) both sides become
-        writable: ``idling`` (``idling_disconnected`` when the peer is unreachable)."""
+        writable: ``idling`` (``idling_disconnected`` when the peer is unreachable). As
+        ``stoprcconsistgrp`` [STOP]: access is refused while the secondary is
+        inconsistent, and a disconnected group stops only with access."""
         out, before = self._begin(t)
+        if access and not self._target_consistent and not self._access:
+            raise self._refuse(
+                out, f"stop with access is refused: the consistency group is {self.state}, "
+                "the secondary volumes hold no consistent copy (R19c)")
+        if not self.connected and not access and not self._access:
+            raise self._refuse(
+                out, f"the consistency group is {self.state}: while disconnected it stops "
+                "only with access (failover)")
         if self._running:
             self._leave_running()
         if access:
             self._access = True
+            self._reconnect = None
         return self._end(t, before, out)
 
     def can_reverse(self) -> str | None:
@@ -705,6 +1113,7 @@ class SanReplication:
             self._set_zero_rates(1 - self._src)
         self._target_consistent = True  # the old source's own data, crash consistent
         self._initial_complete = False
+        self._freeze_t = t
         return self._end(t, before, out)
 
     def assume_synchronized(self, t: float) -> list[Transition]:
@@ -834,6 +1243,9 @@ class SanReplication:
         got = self._cached("progress")
         if got is not None:
             return got  # type: ignore[return-value]
+        if self._mode == _CYCLE:
+            p = np.full(self.n, self.progress)
+            return self._store("progress", p)
         total = self._copy_total
         left = self._copy_now()
         done = 1.0 if self._initial_complete or self._target_consistent else 0.0
@@ -843,14 +1255,23 @@ class SanReplication:
 
     @property
     def copy_remaining_bytes(self) -> float:
-        """The copy (initial or resync) work still to do, pending or under way."""
+        """The copy (initial, resync or change-volume cycle) work still to do."""
         if self._mode == _COPY:
             return max(0.0, self._copy_sum + self._copy_rate_sum * (self.t - self._t0))
+        if self._mode == _CYCLE:
+            if not self._cyc_active:
+                return 0.0
+            return max(0.0, self._cyc_left - self._cyc_rate * (self.t - self._t0))
         return self._copy_sum
 
     @property
     def progress(self) -> float:
-        """0..1 of the initial copy or the resync under way (or pending); 1 when none."""
+        """0..1 of the copy under way (initial, resync, or a change-volume cycle) or
+        pending; 1 when none."""
+        if self._mode == _CYCLE:
+            if not self._cyc_active or self._cyc_total <= 0.0:
+                return 1.0
+            return min(1.0, max(0.0, 1.0 - self.copy_remaining_bytes / self._cyc_total))
         total = self._copy_total_sum
         if total <= 0.0:
             return 1.0 if (self._initial_complete or self._target_consistent) else 0.0
@@ -859,14 +1280,30 @@ class SanReplication:
     @property
     def eta_s(self) -> float | None:
         """Seconds until the copy under way completes at current rates (None: no copy
-        under way, or it cannot finish at these rates)."""
+        under way, or it cannot finish at these rates). With several volumes at different
+        paces it is the time until the last one is done, if each kept its pace."""
+        if self._mode == _CYCLE:
+            if not self._cyc_active or self._cyc_rate <= 0.0:
+                return None
+            return self.copy_remaining_bytes / self._cyc_rate
         if self._mode != _COPY:
             return None
-        if self._copy_sum <= 0.0:
+        left = self._copy_now()
+        busy = left > 0.0
+        if not busy.any():
             return 0.0
-        if self._copy_rate_sum == 0.0:
+        if bool(np.any(self._copy_slope[busy] >= 0.0)):
+            return None  # a volume makes no headway: the copy cannot finish
+        # the larger of two bounds: the share's (all the work at the share left by the
+        # writes) and the pace's (each volume at most at the relationship limit)
+        w = self._rates[self._src][busy]
+        share = self._copy_share - float(w.sum())
+        if share <= 0.0:
             return None
-        return self.copy_remaining_bytes / -self._copy_rate_sum
+        eta = float(left.sum()) / share
+        if math.isfinite(self._rel_cap):
+            eta = max(eta, float(np.max(left[busy] / np.maximum(self._rel_cap - w, 1e-9))))
+        return eta
 
     @property
     def backlog_bytes(self) -> float:
@@ -878,7 +1315,10 @@ class SanReplication:
     @property
     def host_delay_s(self) -> float:
         """Extra delay of a host write now (R20): the backlog ahead of it at the link
-        bandwidth; 0 while the link keeps up and whenever the group is not mirroring."""
+        bandwidth (Global Mirror), a round trip (Metro Mirror); 0 while the link keeps up
+        and whenever the group is not mirroring."""
+        if self._mode == _SYNC and self.mode == ReplicationMode.METRO_MIRROR:
+            return self.rtt_s
         q = self.backlog_bytes
         if q <= 0.0:
             return 0.0
@@ -887,20 +1327,27 @@ class SanReplication:
 
     @property
     def write_rate_bytes_s(self) -> float:
-        """Group write rate on the source."""
+        """Group write rate on the source (achieved)."""
         return self._g_rate
 
     @property
     def write_rate_bps(self) -> float:
-        """Group write rate on the source, bits/s."""
+        """Group write rate on the source (achieved), bits/s."""
         return self._g_rate * 8.0
+
+    @property
+    def demand_rate_bps(self) -> float:
+        """Group write rate the source's hosts ask for, bits/s."""
+        return float(self._demand[self._src].sum()) * 8.0
 
     @property
     def throughput_bytes_s(self) -> float:
         """Current use of the FC link by replication, bytes/s."""
         mode = self._mode
         if mode == _COPY:
-            return self._copy_bytes() if self.copy_remaining_bytes > 0.0 else 0.0
+            return self._copy_link_use if self.copy_remaining_bytes > 0.0 else 0.0
+        if mode == _CYCLE:
+            return self._cyc_rate if self.copy_remaining_bytes > 0.0 else 0.0
         if mode == _SYNC:
             b = self._bw_bytes()
             return b if self.backlog_bytes > 0.0 else min(self._g_rate, b)

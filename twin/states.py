@@ -23,6 +23,7 @@ class ReplicationState(StrEnum):
     IDLING_DISCONNECTED = "idling_disconnected"
     INCONSISTENT_DISCONNECTED = "inconsistent_disconnected"
     CONSISTENT_DISCONNECTED = "consistent_disconnected"
+    CONSISTENT_COPYING = "consistent_copying"  # Global Mirror with change volumes: a cycle
 
     @property
     def is_consistent(self) -> bool:
@@ -32,6 +33,14 @@ class ReplicationState(StrEnum):
     @property
     def is_disconnected(self) -> bool:
         return self.endswith("_disconnected")
+
+
+class ReplicationMode(StrEnum):
+    """The copy type of the consistency group (R21): ``system.replication.mode``."""
+
+    GLOBAL_MIRROR = "global-mirror"  # asynchronous, writes sent as they happen
+    CHANGE_VOLUMES = "global-mirror-change-volumes"  # cycling mode multiple
+    METRO_MIRROR = "metro-mirror"  # synchronous, up to 300 km
 
 
 class ManagementState(StrEnum):

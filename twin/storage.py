@@ -62,7 +62,8 @@ class Storage:
         per_wl = np.array([max(1, w.volumes) for w in system.workloads], dtype=float)
         self._vol_share = 1.0 / per_wl[self._vol_wl]
         sizes = np.array([s for _, _, s in layout], dtype=float)
-        self.replication = SanReplication(sizes, system.distance_km, system.fc_link)
+        self.replication = SanReplication(sizes, system.distance_km, system.fc_link,
+                                          system.replication)
         self.writes = WriteModel(np.array([w.write_mb_s for w in system.workloads]), rng,
                                  variation=write_variation)
         primary, backup = system.rack_names

@@ -10,13 +10,16 @@ from tests.helpers import do, make_twin
 from twin.scenario import ScenarioError, load_scenario_text
 from twin.statedoc import STATE_KEYS, leaf_paths, path_problem
 
+# one rack, one link, one workload stand for all the names of their mapping
+STAND_IN = {"racks": "raleigh", "profiles": "raleigh", "sides": "raleigh", "links": "fc",
+            "workloads": "orders-db"}
+
 
 def _map_paths(node: dict, prefix: str = "") -> set[str]:
     out = set()
+    parent = prefix.rstrip(".").rsplit(".", 1)[-1]
     for k, v in node.items():
-        p = prefix + ("raleigh" if k == "*" and prefix.startswith(("racks", "profiles"))
-                      else "fc" if k == "*" and prefix.startswith("links")
-                      else "orders-db" if k == "*" else k)
+        p = prefix + (STAND_IN[parent] if k == "*" else k)
         out.add(p)
         if isinstance(v, dict) and not p.endswith(".validation"):  # check names: free-form
             out |= _map_paths(v, p + ".")
@@ -27,11 +30,11 @@ def test_the_map_is_exactly_the_state_document() -> None:
     t = make_twin(start="paired")
     do(t, "lose-rack", rack="raleigh")
     state = t.state()
-    def one_of_each(p: str) -> bool:  # one rack, one link, one workload stand for all
+
+    def one_of_each(p: str) -> bool:
         segs = p.split(".")
-        if segs[0] in ("racks", "profiles", "links", "workloads") and len(segs) > 1:
-            return segs[1] in ("raleigh", "fc", "orders-db")
-        return True
+        return all(segs[i + 1] == STAND_IN[seg] for i, seg in enumerate(segs[:-1])
+                   if seg in STAND_IN and (seg != "sides" or segs[0] == "replication"))
 
     real = {p for p in leaf_paths(state) if one_of_each(p)
             and not p.startswith("profiles.raleigh.validation.")}

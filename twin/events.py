@@ -44,6 +44,13 @@ class EventLog:
         if len(self.events) > self.max_events:
             del self.events[: len(self.events) - self.max_events]
 
+    def insert(self, index: int, kind: str, rack: str | None, message: str,
+               item: str | None = None) -> None:
+        """An entry at ``index`` (now): an action, logged before the changes it caused."""
+        self.events.insert(index, Event(self._clock(), kind, rack, message, item))
+        if len(self.events) > self.max_events:
+            del self.events[: len(self.events) - self.max_events]
+
     def alert(self, code: str, message: str, t: float | None = None) -> None:
         """An alert, listed once in the state document and logged every time it fires."""
         if not any(a["code"] == code and a["message"] == message for a in self.alerts):

@@ -11,19 +11,16 @@ twin/storage.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from twin import actions as A
 from twin import effects as E
 from twin.events import Result, accepted, refused
 from twin.site import LinkState, Site
-from twin.states import Link, RackStatus, ReplicationState
+from twin.states import Link, RackStatus
 
 
 class Faults:
-    def __init__(self, site: Site, replication_state: Callable[[], ReplicationState]) -> None:
+    def __init__(self, site: Site) -> None:
         self.site = site
-        self._replication_state = replication_state
 
     # -- links ---------------------------------------------------------------------------
 
@@ -40,12 +37,7 @@ class Faults:
         if s.up and not s.degraded:
             return refused(f"The {link.upper()} link is up and not degraded.")
         self.site.links[link] = LinkState()
-        # a group stopped, or disconnected while running, is stopped once reconnected (R19)
-        stopped = self._replication_state() in (
-            ReplicationState.CONSISTENT_STOPPED, ReplicationState.INCONSISTENT_STOPPED,
-            ReplicationState.CONSISTENT_DISCONNECTED, ReplicationState.INCONSISTENT_DISCONNECTED)
-        extra = " Resume replication to resynchronise." if link == Link.FC and stopped else ""
-        return accepted(f"{link.upper()} link restored.{extra}", E.LinkChanged(link))
+        return accepted(f"{link.upper()} link restored.", E.LinkChanged(link))
 
     def degrade_link(self, a: A.DegradeLink) -> Result:
         link = Link(a.link)

@@ -392,6 +392,11 @@ class SanReplication:
         return self._target_consistent
 
     @property
+    def ever_consistent(self) -> bool:
+        """A copy has completed once in this pair: a later copy is a resync."""
+        return self._ever_consistent
+
+    @property
     def initial_copy_complete(self) -> bool:
         """A copy has completed in the current direction (reset by :meth:`reverse`)."""
         return self._initial_complete

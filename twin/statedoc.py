@@ -22,6 +22,7 @@ from twin.states import (
     ManagementState,
     ProfileState,
     RackStatus,
+    ReplicationMode,
     ReplicationState,
     Role,
     RtoPhase,
@@ -94,8 +95,16 @@ class VolumesDoc(TypedDict):
     rpo_s: list[float | None]
 
 
+class SideDoc(TypedDict):
+    state: str | None  # the state this rack's own SVC shows; None: the rack is lost
+    role: str  # master (the source) | auxiliary
+
+
 class ReplicationDoc(TypedDict):
-    state: ReplicationState
+    mode: ReplicationMode
+    state: ReplicationState  # as the auxiliary (backup) side sees it
+    sides: dict[str, SideDoc]
+    freeze_time_s: float | None  # when the secondary's consistent image was frozen
     consistent: bool
     initial_copy_complete: bool
     progress: float
@@ -104,9 +113,12 @@ class ReplicationDoc(TypedDict):
     rpo_s: float | None
     errors: list[str]
     host_delay_s: float | None
+    mirror_delay_s: float  # write to applied at the secondary at today's load (R15a)
+    throttled: bool  # host writes slowed to the link's rate (R20a)
     throughput_bps: float
     bandwidth_bps: float
-    write_rate_bps: float
+    write_rate_bps: float  # what the source's hosts write
+    demand_bps: float  # what they ask to write
     direction: list[str]
     volumes: int
     per_volume: VolumesDoc
@@ -129,7 +141,9 @@ class WorkloadDoc(TypedDict):
     middleware: str
     needs: list[str]
     deployed: bool  # made by a deploy during the run (its disks replicate nowhere)
-    write_mb_s: float  # what it asks to write now (its demand)
+    write_mb_s: float  # what it writes now (less than its demand when throttled)
+    demand_mb_s: float  # what it asks to write
+    throttled: bool
 
 
 class ServiceDoc(TypedDict):

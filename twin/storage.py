@@ -69,10 +69,7 @@ class Storage:
         primary, backup = system.rack_names
         self.source = primary  # the rack whose volumes replicate to the other
         self.side = {primary: 0, backup: 1}
-        self._data_ok: dict[str, tuple[bool, str]] = {
-            primary: (True, ""),
-            backup: (False, "never replicated: disaster recovery was not enabled"),
-        }
+        self._started = False  # DR was enabled once: the target has been replicated to
         self._frozen_exposure: float | None = None  # set while production is lost
         self._frozen_volume_rpo: np.ndarray | None = None
         self._write_handle: Handle | None = None
@@ -85,12 +82,24 @@ class Storage:
     # -- DataView ----------------------------------------------------------------------
 
     def data_consistent(self, rack: str) -> bool:
-        return self._data_ok[rack][0] and not self.site.storage_failed(rack)
+        """The source holds its own data; the other rack holds a usable copy exactly when
+        the consistency group says its secondary is consistent (a takeover freezes that:
+        stop with access keeps the secondary's consistency, R19)."""
+        if self.site.storage_failed(rack):
+            return False
+        return rack == self.source or self.replication.consistent
 
     def data_reason(self, rack: str) -> str:
         if self.site.storage_failed(rack):
             return "its V7000 storage has failed"
-        return self._data_ok[rack][1] or "no consistent copy"
+        if self.data_consistent(rack):
+            return ""
+        r = self.replication
+        if not self._started:
+            return "never replicated: disaster recovery was not enabled"
+        if not r.ever_consistent:
+            return "the initial copy was not complete"
+        return "a resync was under way"
 
     # -- the consistency group --------------------------------------------------------
 
@@ -111,9 +120,6 @@ class Storage:
             else:
                 msg = f"Consistency group {tr.message}" if tr.code == "state" else tr.message
                 self.log.log("replication", None, msg, item=item, t=tr.t)
-            r = self.replication
-            if r.consistent and r.state == RS.CONSISTENT_SYNCHRONIZED:
-                self._data_ok[self.target] = (True, "")
 
     def advance(self, t: float) -> None:
         self._log_transitions(self.replication.advance(t))
@@ -124,13 +130,30 @@ class Storage:
     def assume_synchronized(self) -> None:
         """A scenario that starts paired: the initial copy is complete (R8)."""
         self._run(self.replication.assume_synchronized, self.clock.now)
-        self._data_ok[self.target] = (True, "")
+        self._started = True
 
     def set_fc_link(self, up: bool, bandwidth_mbps: float, extra_latency_s: float,
-                    loss_pct: float) -> None:
-        self._run(self.replication.set_link, self.clock.now, up=up,
-                  bandwidth_mbps=bandwidth_mbps, extra_latency_ms=extra_latency_s * 1000,
-                  loss_pct=loss_pct)
+                    loss_pct: float) -> str:
+        """The FC link changed; returns what the operator should know (a resume needed)."""
+        r = self.replication
+        was = r.connected
+        self._run(r.set_link, self.clock.now, up=up, bandwidth_mbps=bandwidth_mbps,
+                  extra_latency_ms=extra_latency_s * 1000, loss_pct=loss_pct)
+        return self._reconnected_note(was)
+
+    def _reconnected_note(self, was_connected: bool) -> str:
+        """After a reconnection, what the group did by the SVC's rules (R19b)."""
+        r = self.replication
+        if was_connected or not r.connected:
+            return ""
+        if r.state in (RS.CONSISTENT_STOPPED, RS.INCONSISTENT_STOPPED):
+            if self.paired() or r.ever_consistent:
+                return (f"The consistency group is {r.state}: writes were made while it was "
+                        "disconnected (or it was stopped before). Resume replication to "
+                        "resynchronise.")
+        if r.state == RS.INCONSISTENT_COPYING:
+            return "The copy under way resumes by itself (R19b)."
+        return ""
 
     def pair_enabled(self, primary: str, backup: str) -> bool:
         """Both profiles enabled (R8): the copy starts, reversed first when ``primary`` was
@@ -145,7 +168,7 @@ class Storage:
                 self.log.alert("replication", f"Replication cannot reverse: {why}")
             self.source = primary
             self.route_writes()
-        self._data_ok[backup] = (False, "the initial copy (or resync) is not complete")
+        self._started = True
         why = self._run(self.replication.start, now)
         if why:
             self.log.alert("replication", f"Replication did not start: {why}. Resume "
@@ -158,22 +181,26 @@ class Storage:
 
     def take_over(self, rack: str) -> None:
         """R11 step 4 / R12: the backup takes over its volumes (stop with access); they are
-        as consistent as the copy was at that instant."""
+        as consistent as the copy was at that instant. The SVC refuses stop with access
+        from an inconsistent state (R19c): the group stays as it is, and says so."""
         r = self.replication
-        if r.consistent:
-            self._data_ok[rack] = (True, "")
-        else:
-            why = ("the initial copy was not complete" if not r.initial_copy_complete
-                   else "a resync was under way")
-            self._data_ok[rack] = (False, why)
-        self._run(r.stop, self.clock.now, access=True)
+        state = r.state
+        why = self._run(r.stop, self.clock.now, access=True)
+        if why:
+            self.log.alert("R19c", f"The SVC refused to stop the consistency group with "
+                           f"access on {rack}: it is {state}, so {rack}'s volumes hold no "
+                           "consistent copy and no workload can start from them (R14, R19c). "
+                           f"({why})")
 
     def rack_lost(self, rack: str) -> None:
         """The rack or its V7000 is gone: its side writes nothing, the group disconnects."""
         self._run(self.replication.rack_lost, self.clock.now, self.side[rack])
 
-    def rack_restored(self, rack: str) -> None:
+    def rack_restored(self, rack: str) -> str:
+        """The rack (or its V7000) is back; returns what the operator should know."""
+        was = self.replication.connected
         self._run(self.replication.rack_restored, self.clock.now, self.side[rack])
+        return self._reconnected_note(was)
 
     # -- console and instructor actions ------------------------------------------------
 
@@ -192,7 +219,9 @@ class Storage:
         why = r.can_start() or self._run(r.start, self.clock.now)
         if why:
             return refused(f"Replication cannot resume: {why}.")
-        self._data_ok[self.target] = (False, "a resync was under way")
+        if r.consistent:  # change volumes keep the image during the resync cycle
+            return accepted("Consistency group restarted: a change-volume cycle copies the "
+                            "changed data; the backup keeps its consistent image meanwhile.")
         return accepted("Consistency group restarted: resynchronising the changed data "
                         "(the backup has no consistent copy until it completes, R19).")
 
@@ -240,11 +269,15 @@ class Storage:
         self._write_handle = None
         self.route_writes()
 
-    def write_mb_s(self, workload: str) -> float:
-        """What a workload asks to write now (its demand), MB/s; 0 for a deployment."""
+    def write_mb_s(self, workload: str, rack: str | None) -> tuple[float, float]:
+        """(achieved, demand) write rate of a workload now, MB/s: what it asks, and what
+        it writes when the source's hosts are throttled (R20a); 0 for a deployment."""
         if workload not in self.workload_names:
-            return 0.0
-        return float(self._rates_wl[self.workload_names.index(workload)]) / 1e6
+            return 0.0, 0.0
+        demand = float(self._rates_wl[self.workload_names.index(workload)]) / 1e6
+        if rack == self.source:
+            return demand * self.replication.throttle_factor, demand
+        return demand, demand
 
     # -- exposure and loss (R14, R15) -------------------------------------------------
 
@@ -298,7 +331,15 @@ class Storage:
 
     def state_doc(self, rpo_exposure_s: float) -> dict[str, Any]:
         r = self.replication
+        sides = {}
+        for rack, side in self.side.items():
+            st = r.side_state(side)
+            sides[rack] = {"state": None if st is None else str(st),
+                           "role": "master" if side == r.source else "auxiliary"}
         return {
+            "mode": r.mode, "sides": sides, "freeze_time_s": r.freeze_time_s,
+            "throttled": r.throttled, "mirror_delay_s": r.mirror_delay_s(),
+            "demand_bps": r.demand_rate_bps,
             "state": r.state, "consistent": r.consistent,
             "initial_copy_complete": r.initial_copy_complete,
             "progress": r.progress, "eta_s": finite(r.eta_s), "lag_bytes": r.lag_bytes,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 SERIES = ("lag_bytes", "rpo_s", "throughput_bps", "bandwidth_bps", "progress",
-          "available", "mgmt_lag_s", "host_delay_s")
+          "available", "mgmt_lag_s", "host_delay_s", "writes_bps", "demand_bps")
 
 
 class Ring:

@@ -19,6 +19,7 @@ hands each to the subsystems it concerns.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Collection, Iterable
 from enum import StrEnum
@@ -118,7 +119,7 @@ class Twin:
                                    self.storage, role=self.profiles.role)
         self.management = Cloning(system, self.clock, self.log, lambda: self.storage.source)
         self.network = Network(system, self.clock, self.log, self.site)
-        self.faults = Faults(self.site, lambda: self.storage.replication.state)
+        self.faults = Faults(self.site)
         self._handlers = self._build_handlers()
 
         self._wake: Handle | None = None
@@ -206,11 +207,13 @@ class Twin:
             "bandwidth_bps": r.bandwidth_bps, "progress": r.progress,
             "available": 1.0 if self._available else 0.0,
             "mgmt_lag_s": self.management.clone.lag_s, "host_delay_s": r.host_delay_s,
+            "writes_bps": r.write_rate_bps, "demand_bps": r.demand_rate_bps,
         }, volume_lag=None if self.series.volume_every <= 0 else r.lag_bytes_per_volume())
         self.kernel.schedule(self.series.every_s, self._sample, priority=10, label=SAMPLE)
 
     def _after_effects(self, effects: Iterable[E.Effect] | None) -> None:
-        self._dispatch(effects or ())
+        for note in self._dispatch(effects or ()):
+            self.log.log("replication", None, note)
         self._after_change()
 
     def _after_change(self) -> None:
@@ -285,17 +288,22 @@ class Twin:
             else:
                 res = handler(action)
         rack = getattr(action, "rack", None)
+        at = len(self.log.events)
+        notes = self._dispatch(res.effects)
+        if notes:  # what the consequences tell the operator, with the console's answer
+            res = dataclasses.replace(res, message=" ".join([res.message, *notes]))
+        # the action is logged before the changes it caused
         if isinstance(action, A.Note):
             pass
         elif res.ok:
-            self.log.log("action" if action.kind == "console" else "fault", rack,
-                         f"{action.describe()}: {res.message}", item=self._item_of(action))
+            self.log.insert(at, "action" if action.kind == "console" else "fault", rack,
+                            f"{action.describe()}: {res.message}", item=self._item_of(action))
             if action.kind == "console":
                 self.outcome.operator_acted(self.now)
         else:
-            self.log.log("refused", rack, f"{action.describe()} refused: {res.text}",
-                         item=self._item_of(action))
-        self._after_effects(res.effects)
+            self.log.insert(at, "refused", rack, f"{action.describe()} refused: {res.text}",
+                            item=self._item_of(action))
+        self._after_change()
         return res
 
     def _item_of(self, action: A.Action) -> str | None:
@@ -339,7 +347,10 @@ class Twin:
 
     # -- dispatch of domain events -------------------------------------------------------
 
-    def _dispatch(self, effects: Iterable[E.Effect]) -> None:
+    def _dispatch(self, effects: Iterable[E.Effect]) -> list[str]:
+        """Hand each domain event to the subsystems it concerns; returns what they have to
+        tell the operator about it (e.g. a resume needed after a reconnection)."""
+        notes: list[str] = []
         for e in effects:
             match e:
                 case E.WritesChanged():
@@ -358,7 +369,7 @@ class Twin:
                 case E.BackupFailedOver(rack=rack, type=kind):
                     self._backup_failed_over(rack, kind)
                 case E.LinkChanged(link=link):
-                    self._link_changed(link)
+                    notes.append(self._link_changed(link))
                 case E.RackLost(rack=rack):
                     self._lose(rack, f"site {rack} lost")
                     self.network.rack_lost(rack)
@@ -368,10 +379,10 @@ class Twin:
                 case E.RackRestored(rack=rack):
                     self.workloads.rack_restored(rack, f"{rack} restored; the workload is "
                                                  "stopped", nodes_repaired=True)
-                    self.storage.rack_restored(rack)
+                    notes.append(self.storage.rack_restored(rack))
                     self.network.rack_restored(rack)
                 case E.StorageRepaired(rack=rack):
-                    self.storage.rack_restored(rack)
+                    notes.append(self.storage.rack_restored(rack))
                     self.workloads.rack_restored(rack, f"the V7000 of {rack} was repaired",
                                                  nodes_repaired=False)
                 case E.ManagementNodesFailed():
@@ -379,6 +390,7 @@ class Twin:
                 case E.ManagementNodesRepaired():
                     if self.profiles.paired():
                         self.management.start()
+        return [n for n in notes if n]
 
     def _lose(self, rack: str, why: str) -> None:
         """``rack`` or its storage is gone; with production on it, that is the disaster."""
@@ -392,13 +404,13 @@ class Twin:
         self._dispatch(self.workloads.rack_lost(rack, why))
         self.storage.rack_lost(rack)
 
-    def _link_changed(self, link: Link) -> None:
+    def _link_changed(self, link: Link) -> str:
         s = self.site.links[link]
         if link == Link.FC:
-            self.storage.set_fc_link(s.up, self.site.link_bandwidth_mbps(link),
-                                     s.extra_latency_s, s.loss_pct)
-        else:
-            self.management.set_link(self.site.ip_path_up(), self.site.link_bandwidth_mbps(link))
+            return self.storage.set_fc_link(s.up, self.site.link_bandwidth_mbps(link),
+                                            s.extra_latency_s, s.loss_pct)
+        self.management.set_link(self.site.ip_path_up(), self.site.link_bandwidth_mbps(link))
+        return ""
 
     def _pair_enabled(self, primary: str, backup: str) -> None:
         """Both profiles enabled: initial copies start (R8), or DR re-established the other

@@ -134,12 +134,19 @@ class Workloads:
         return self.nodes[rack].usable * CORES_PER_COMPUTE_NODE - self.cores_used(rack)
 
     def state_doc(self, reachable: Callable[[Workload], bool],
-                  write_mb_s: Callable[[str], float]) -> dict[str, Any]:
-        return {w.name: {
-            "rack": w.rack, "reachable": reachable(w), "status": w.status,
-            "reason": w.reason, "middleware": w.cfg.middleware, "needs": list(w.cfg.needs),
-            "deployed": w.deployed, "write_mb_s": write_mb_s(w.name),
-        } for w in self.by_name.values()}
+                  write_mb_s: Callable[[str, str | None], tuple[float, float]]
+                  ) -> dict[str, Any]:
+        out = {}
+        for w in self.by_name.values():
+            writes, demand = write_mb_s(w.name, w.rack) if w.status == WS.RUNNING else (0, 0)
+            out[w.name] = {
+                "rack": w.rack, "reachable": reachable(w), "status": w.status,
+                "reason": w.reason, "middleware": w.cfg.middleware,
+                "needs": list(w.cfg.needs), "deployed": w.deployed,
+                "write_mb_s": writes, "demand_mb_s": demand,
+                "throttled": writes < demand * (1 - 1e-9),
+            }
+        return out
 
     # -- initial placement ----------------------------------------------------------------
 

@@ -66,7 +66,7 @@ Modelling assumptions (state them when you quote a figure):
              a batch of n = W·I / io_size writes holds one (f = ``colliding_writes_pct``)
 
   With ``W < B`` the RPO is exactly ``D``: 151 ms at 8,000 km and 108 ms at 1,200 km for
-  the default workloads (8.5 MB/s on 8 Gb/s), 0.7 s at 90 % of the link, 1.1 s at 95 %
+  the default workloads (8.5 MB/s on 8 Gb/s), 0.72 s at 90 % of the link, 1.2 s at 95 %
   — the article's "hundreds of milliseconds", "about a second". ``I``, ``f`` and the
   write size are the model's own figures (IBM does not publish them), chosen so; they
   are exposed in ``system.replication``.

@@ -134,7 +134,7 @@ def main() -> int:
     controller.advance_to(24 * 3600.0)
     app.processEvents()
     prerun_s = time.perf_counter() - t0
-    history = len(controller.twin.series.t.view())
+    history = len(controller.twin.series)
 
     def run(n: int) -> tuple[list[float], float, float]:
         """n frames: advance 60 simulated seconds and paint what that dirtied; the frame

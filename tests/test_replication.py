@@ -593,3 +593,41 @@ def test_time_cannot_go_back() -> None:
         r.advance(9.0)
     with pytest.raises(ValueError):
         r.set_write_rates(11.0, np.ones(2))
+
+
+@pytest.mark.parametrize("mode", ["global-mirror", "global-mirror-change-volumes",
+                                  "metro-mirror"])
+def test_bulk_samples_equal_the_scalar_accessors(mode: str) -> None:
+    """The time series is filled in bulk between transitions (Twin._sample_many): the
+    figures must be what the accessors give at each of those instants."""
+    sizes, events = _script(12, seed=5)
+    r = SanReplication(sizes, 2500.0 if mode != "metro-mirror" else 100.0,
+                       LinkConfig(bandwidth_mbps=2000.0), ReplicationConfig(mode=mode))
+    compared = 0
+    for t, kind, arg in events:
+        nxt = r.next_transition_time()
+        hi = min(t, nxt if nxt is not None else t)
+        if hi > r.t:
+            times = np.linspace(r.t, hi, 7)[:-1]
+            bulk = r.sample(times)
+            for i, s in enumerate(times):
+                r.advance(float(s))
+                scalar = {"lag_bytes": r.lag_bytes, "rpo_s": r.rpo_s,
+                          "throughput_bps": r.throughput_bps, "progress": r.progress,
+                          "host_delay_s": r.host_delay_s, "writes_bps": r.write_rate_bps,
+                          "bandwidth_bps": r.bandwidth_bps}
+                for key, value in scalar.items():
+                    assert bulk[key][i] == pytest.approx(value, rel=1e-9, abs=1e-6), (key, s)
+                compared += 1
+        r.advance(t)
+        if kind == "start":
+            r.start(t) if r.can_start() is None else None
+        elif kind == "rates":
+            r.set_write_rates(t, arg)  # type: ignore[arg-type]
+        elif kind == "down":
+            r.set_link(t, up=False)
+        elif kind == "up":
+            r.set_link(t, up=True)
+        else:
+            r.set_link(t, bandwidth_mbps=arg)  # type: ignore[arg-type]
+    assert compared > 50

@@ -32,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from twin.config import GB, LinkConfig, SystemConfig
 from twin.context import Clock, Log
 from twin.events import Transition
@@ -128,6 +130,13 @@ class ManagementClone:
         if not self._started or not self._pending:
             return 0.0
         return max(0.0, self.t - self._pending[0].t)
+
+    def lag_at(self, times: np.ndarray) -> np.ndarray:
+        """:attr:`lag_s` at ``times`` (before the next transition)."""
+        tau = np.asarray(times, dtype=float)
+        if not self._started or not self._pending:
+            return np.zeros_like(tau)
+        return np.maximum(0.0, tau - self._pending[0].t)
 
     def missing_on_backup(self) -> list[str]:
         """Names of the changes not yet cloned, in the order made (R14)."""

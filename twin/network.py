@@ -49,10 +49,12 @@ class Network:
         self.log = log
         self.site = site
         self.racks = {r: RackNet() for r in system.rack_names}
+        self.version = 0  # moves on every change of what clients can reach
 
     def place_active(self, rack: str) -> None:
         self.racks[rack].tor_configured = True
         self.racks[rack].advertising = True
+        self.version += 1
 
     def advertising(self, rack: str) -> bool:
         return self.racks[rack].advertising and self.site.rack_up(rack)
@@ -86,6 +88,7 @@ class Network:
             n.tor_handle = None
             if self.site.rack_up(a.rack):
                 n.tor_configured = True
+                self.version += 1
                 self.log.log("network", a.rack, f"ToR switches of {a.rack} configured",
                              item=f"tor:{a.rack}:0")
 
@@ -111,6 +114,7 @@ class Network:
         def done() -> None:
             n.route_handle, n.route_target = None, None
             n.advertising = on
+            self.version += 1
             word = "advertise" if on else "no longer advertise"
             self.log.log("network", rack, f"Routers {word} {rack}'s IP addresses",
                          item=f"router:{rack}")
@@ -125,6 +129,7 @@ class Network:
     def reset_takeover(self, rack: str) -> None:
         """A backup's ToR switches are not set up for the takeover (R10, R11 step 3)."""
         self.racks[rack].tor_configured = False
+        self.version += 1
 
     def rack_lost(self, rack: str) -> None:
         n = self.racks[rack]

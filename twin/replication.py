@@ -1137,6 +1137,82 @@ class SanReplication:
     def clear_errors(self) -> None:
         self.errors.clear()
 
+    # -- the time series: many instants of one segment at once -----------------------------
+
+    def sample(self, times: np.ndarray) -> dict[str, np.ndarray]:
+        """The group figures at each of ``times`` (increasing, from ``self.t`` to before
+        the next transition: nothing discrete happens between them), in one pass of numpy:
+        ``lag_bytes``, ``rpo_s``, ``throughput_bps``, ``bandwidth_bps``, ``progress``,
+        ``host_delay_s``, ``writes_bps``, ``demand_bps``. The same values as the scalar
+        accessors read at those instants (tests/test_replication.py checks it)."""
+        tau_k = np.asarray(times, dtype=float)
+        dt = tau_k - self._t0
+        mode = self._mode
+        b = self._bw_bytes()
+        ones = np.ones_like(tau_k)
+        if mode == _SYNC:
+            hist = self._hist
+            last = hist[-1]
+            g = last.g0 + last.rate * (tau_k - last.t0)
+            t0s = np.array(self._hist_t)
+            g0s = np.array(self._hist_g)
+            rates = np.array([h.rate for h in hist])
+            q0s = np.array([h.q0 for h in hist])
+            qss = np.array([h.qs for h in hist])
+            u = tau_k - self._delay
+            k = np.clip(np.searchsorted(t0s, u, side="right") - 1, 0, None)
+            du = u - t0s[k]
+            sent = g0s[k] + rates[k] * du - np.maximum(0.0, q0s[k] + qss[k] * du)
+            applied = np.where(u < t0s[0], self._floor_g, np.maximum(self._floor_g, sent))
+            lag = np.maximum(0.0, g - applied)
+            # the write time of the oldest unapplied byte: the inverse of the written curve
+            j = np.clip(np.searchsorted(g0s, applied, side="right") - 1, 0, None)
+            ends = np.where(j + 1 < len(hist), np.append(t0s, np.inf)[j + 1], tau_k)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                inv = t0s[j] + (applied - g0s[j]) / rates[j]
+            tau = np.where(rates[j] > 0.0, np.minimum(np.maximum(inv, t0s[j]), ends), ends)
+            tau = np.minimum(tau, tau_k)
+            rpo = tau_k - tau
+            backlog = np.maximum(0.0, self._q + self._qs * dt)
+            through = np.where(backlog > 0.0, b, min(self._g_rate, b))
+            if self.mode == ReplicationMode.METRO_MIRROR:
+                host = ones * self.rtt_s
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    host = np.where(backlog > 0.0, backlog / b if b > 0.0 else np.inf, 0.0)
+            progress = ones * self.progress
+        else:
+            lag = np.maximum(0.0, self._g_w + self._g_rate * dt - self._g_applied)
+            o = self._g_oldest
+            rpo = np.where(o < tau_k, tau_k - o, 0.0)
+            host = np.zeros_like(tau_k)
+            if mode == _COPY:
+                left = np.maximum(0.0, self._copy_sum + self._copy_rate_sum * dt)
+                total = self._copy_total_sum
+                progress = (np.clip(1.0 - left / total, 0.0, 1.0) if total > 0.0
+                            else ones * self.progress)
+                through = np.where(left > 0.0, self._copy_link_use, 0.0)
+            elif mode == _CYCLE:
+                if self._cyc_active and self._cyc_total > 0.0:
+                    left = np.maximum(0.0, self._cyc_left - self._cyc_rate * dt)
+                    progress = np.clip(1.0 - left / self._cyc_total, 0.0, 1.0)
+                    through = np.where(left > 0.0, self._cyc_rate, 0.0)
+                else:
+                    progress, through = ones, np.zeros_like(tau_k)
+            else:
+                progress, through = ones * self.progress, np.zeros_like(tau_k)
+        return {"lag_bytes": lag, "rpo_s": rpo, "throughput_bps": through * 8.0,
+                "bandwidth_bps": ones * b * 8.0, "progress": progress, "host_delay_s": host,
+                "writes_bps": ones * self._g_rate * 8.0,
+                "demand_bps": ones * float(self._demand[self._src].sum()) * 8.0}
+
+    def oldest_unapplied_age_at(self, times: np.ndarray, side: int) -> np.ndarray:
+        """:meth:`oldest_unapplied_age_s` of a side that is not the source, at ``times``."""
+        tau_k = np.asarray(times, dtype=float)
+        started = np.where(self._rates[side] > 0, self._t0, _INF)
+        first = float(np.minimum(self._oldest[side], started).min())
+        return np.where(first < tau_k, tau_k - first, 0.0)
+
     # -- accessors (cheap: the GUI reads them every frame) ---------------------------------
 
     def _cached(self, key: str) -> object | None:

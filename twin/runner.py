@@ -125,7 +125,14 @@ class Runner:
                 if ok:
                     msg = f"held after {format_duration(twin.now - started)}"
                     break
+                # continuous values (a lag, a progress) are polled on the sample grid
+                every = twin.series.every_s
+                poll = (math.floor(twin.now / every) + 1) * every
                 nxt = twin.next_event_time()
+                if nxt is None or nxt > poll:
+                    if poll < limit:
+                        twin.run_until(poll)
+                        continue
                 if nxt is None or nxt > limit:
                     twin.run_until(limit)
                     ok, actual = self._condition(until)

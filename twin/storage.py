@@ -304,6 +304,21 @@ class Storage:
             return self._frozen_exposure
         return self.exposure(self.source)[1]
 
+    def sample(self, times: np.ndarray, production: str | None) -> dict[str, np.ndarray]:
+        """The replication's series at ``times`` (between events), with the RPO exposure
+        of ``production`` as :meth:`rpo_exposure_s` gives it, instant by instant."""
+        r = self.replication
+        out = r.sample(times)
+        rack = production if production is not None else (
+            None if self._frozen_exposure is not None else self.source)
+        if rack is None:
+            out["rpo_s"] = np.full(len(out["rpo_s"]), float(self._frozen_exposure or 0.0))
+        elif self.side[rack] != r.source:
+            out["rpo_s"] = r.oldest_unapplied_age_at(times, self.side[rack])
+        elif not r.consistent:
+            out["rpo_s"] = np.full(len(out["rpo_s"]), math.inf)
+        return out
+
     def production_lost(self, rack: str) -> tuple[float, float]:
         """``rack`` (or its storage) goes with workloads on it: a disaster (R12, R15).
         Freezes the exposure; returns what is lost (bytes, RPO achieved)."""

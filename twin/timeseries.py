@@ -27,6 +27,25 @@ class Ring:
         self.i = (self.i + 1) % len(self.buf)
         self.n = min(self.n + 1, len(self.buf))
 
+    def push_many(self, values: np.ndarray) -> None:
+        """Several samples at once, in time order (wrapping around the ring)."""
+        cap = len(self.buf)
+        k = len(values)
+        if k >= cap:
+            values = values[-cap:]
+            self.buf[:] = values
+            self.i, self.n = 0, cap
+            return
+        end = self.i + k
+        if end <= cap:
+            self.buf[self.i:end] = values
+        else:
+            first = cap - self.i
+            self.buf[self.i:] = values[:first]
+            self.buf[: k - first] = values[first:]
+        self.i = end % cap
+        self.n = min(self.n + k, cap)
+
     def view(self) -> np.ndarray:
         """The samples in time order (a copy only when the ring has wrapped)."""
         if self.n < len(self.buf):
@@ -38,33 +57,65 @@ class Ring:
 
 
 class TimeSeries:
-    """Group series every ``every_s``; per-volume lag every ``volume_every`` samples."""
+    """Group series every ``every_s`` (one ring of rows: time then each of ``SERIES``);
+    per-volume lag every ``volume_every`` samples."""
 
     def __init__(self, every_s: float = 10.0, capacity: int = 8640, volumes: int = 0,
                  volume_every: int = 12, volume_capacity: int = 720) -> None:
         self.every_s = every_s
-        self.t = Ring(capacity)
-        self.series = {name: Ring(capacity) for name in SERIES}
+        self.rows = Ring(capacity, width=1 + len(SERIES))
+        self._col = {name: 1 + i for i, name in enumerate(SERIES)}
         self.volume_every = volume_every
         self.volume_t = Ring(volume_capacity)
         self.volume_lag = Ring(volume_capacity, width=max(1, volumes), dtype=np.float32)
         self._count = 0
         self.version = 0  # bumps on every sample, so views redraw only when needed
 
+    @property
+    def count(self) -> int:
+        """Samples taken since the start (the ring keeps the newest)."""
+        return self._count
+
     def push(self, t: float, values: dict[str, float],
              volume_lag: np.ndarray | None = None) -> None:
-        self.t.push(t)
-        for name, ring in self.series.items():
-            ring.push(values.get(name, np.nan))
+        self.rows.push(np.array([t, *(values.get(name, np.nan) for name in SERIES)]))
         if volume_lag is not None and self._count % self.volume_every == 0:
             self.volume_t.push(t)
             self.volume_lag.push(volume_lag)
         self._count += 1
         self.version += 1
 
+    @property
+    def times(self) -> np.ndarray:
+        return self.rows.view()[:, 0]
+
+    def __len__(self) -> int:
+        return self.rows.n
+
+    def push_many(self, times: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+        """Several samples at once: one value of each series per time (absent: NaN)."""
+        k = len(times)
+        if k == 0:
+            return
+        rows = np.full((k, 1 + len(SERIES)), np.nan)
+        rows[:, 0] = times
+        for name, col in self._col.items():
+            if name in columns:
+                rows[:, col] = columns[name]
+        self.rows.push_many(rows)
+        self._count += k
+        self.version += 1
+
+    def push_volumes(self, t: float, volume_lag: np.ndarray) -> None:
+        """The per-volume lag at ``t`` (kept every ``volume_every``-th sample)."""
+        self.volume_t.push(t)
+        self.volume_lag.push(volume_lag)
+
     def get(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        return self.t.view(), self.series[name].view()
+        """(times, values) of one series, in time order."""
+        rows = self.rows.view()
+        return rows[:, 0], rows[:, self._col[name]]
 
     def nbytes(self) -> int:
-        return int(self.t.buf.nbytes + sum(r.buf.nbytes for r in self.series.values())
-                   + self.volume_t.buf.nbytes + self.volume_lag.buf.nbytes)
+        return int(self.rows.buf.nbytes + self.volume_t.buf.nbytes
+                   + self.volume_lag.buf.nbytes)

@@ -45,8 +45,6 @@ from twin.storage import Storage
 from twin.timeseries import TimeSeries
 from twin.workloads import Workloads
 
-SAMPLE = "sample"  # the label of the time series' sampling event
-
 
 def _json_safe(v: Any) -> Any:
     """The state document is strict, plain JSON: every non-finite number becomes null (an
@@ -123,6 +121,7 @@ class Twin:
         self._handlers = self._build_handlers()
 
         self._wake: Handle | None = None
+        self._derived_key = (-1, -1)
         self._down_since: float | None = None  # the current outage's start
         self._all_running = True
         self._available = False
@@ -137,7 +136,7 @@ class Twin:
         self._available = self.service_available()
         self.log.log("state", None, f"Scenario starts {start}: workloads run on {primary}")
         self.storage.route_writes()
-        self.kernel.schedule(0.0, self._sample, priority=10, label=SAMPLE)
+        self._sample_k = 0  # the next sample is at _sample_k x every_s
         self._after_change()
 
     # -- the log -------------------------------------------------------------------------
@@ -163,24 +162,45 @@ class Twin:
         self.kernel.run_until(self.now + dt)
 
     def step(self) -> bool:
-        """Run to the next event that is not a time-series sample. False if none."""
-        while True:
-            label = self.kernel.step()
-            if label is None:
-                return False
-            if label != SAMPLE:
-                return True
-
-    def run_next_event(self) -> bool:
-        """Run exactly the next event, whatever it is. False if there is none."""
+        """Run to the next event. False if there is none."""
         return self.kernel.step() is not None
+
+    run_next_event = step
 
     def next_event_time(self) -> float | None:
         return self.kernel.peek()
 
     def _advance_to(self, t: float) -> None:
+        """Move the continuous subsystems to ``t`` (no event lies between now and ``t``),
+        filling the time series' grid on the way in bulk: everything is closed form
+        between events, so the samples of the interval are one numpy pass, not events
+        (the sample at ``t`` itself is taken once every event at ``t`` has run)."""
+        every = self.series.every_s
+        if self._sample_k * every < t:
+            k0 = self._sample_k
+            k1 = math.ceil(t / every)  # the samples k0 .. k1-1 lie before t
+            if (k1 - 1) * every >= t:
+                k1 -= 1
+            times = np.arange(k0, k1, dtype=float) * every
+            self._sample_k = k1
+            self._sample_many(times)
         self.storage.advance(t)
         self.management.advance(t)
+
+    def _sample_many(self, times: np.ndarray) -> None:
+        series = self.series
+        self.storage.advance(float(times[0]))
+        self.management.advance(float(times[0]))
+        columns = self.storage.sample(times, self.production_rack())
+        columns["rpo_s"] = np.where(np.isfinite(columns["rpo_s"]), columns["rpo_s"], np.nan)
+        columns["mgmt_lag_s"] = self.management.clone.lag_at(times)
+        columns["available"] = np.full(len(times), 1.0 if self._available else 0.0)
+        if series.volume_every > 0:  # the per-volume lag at every volume_every-th sample
+            first = (-series.count) % series.volume_every
+            for s in times[first::series.volume_every]:
+                self.storage.advance(float(s))
+                series.push_volumes(float(s), self.storage.replication.lag_bytes_per_volume())
+        series.push_many(times, columns)
 
     def _reschedule_wake(self) -> None:
         times = [x for x in (self.storage.next_transition_time(),
@@ -195,29 +215,29 @@ class Twin:
             self._wake = self.kernel.schedule_at(nxt, self._on_wake, priority=-1, label="wake")
 
     def _on_wake(self) -> None:
+        """A replication or cloning transition: it changes neither the workloads nor the
+        network, so availability is as it was; only the loss and the next wake follow."""
         self._wake = None
-        self._after_change()
-
-    def _sample(self) -> None:
-        r = self.storage.replication
-        rpo = self.rpo_exposure_s()
-        self.series.push(self.now, {
-            "lag_bytes": r.lag_bytes, "rpo_s": rpo if math.isfinite(rpo) else np.nan,
-            "throughput_bps": r.throughput_bps,
-            "bandwidth_bps": r.bandwidth_bps, "progress": r.progress,
-            "available": 1.0 if self._available else 0.0,
-            "mgmt_lag_s": self.management.clone.lag_s, "host_delay_s": r.host_delay_s,
-            "writes_bps": r.write_rate_bps, "demand_bps": r.demand_rate_bps,
-        }, volume_lag=None if self.series.volume_every <= 0 else r.lag_bytes_per_volume())
-        self.kernel.schedule(self.series.every_s, self._sample, priority=10, label=SAMPLE)
+        self._update_loss()
+        self._reschedule_wake()
 
     def _after_effects(self, effects: Iterable[E.Effect] | None) -> None:
         for note in self._dispatch(effects or ()):
             self.log.log("replication", None, note)
-        self._after_change()
+        self._after_change(force=False)
 
-    def _after_change(self) -> None:
-        """Derived state after any change: the outcome's milestones and availability."""
+    def _after_change(self, force: bool = True) -> None:
+        """Derived state after any change: the outcome's milestones and availability.
+        A scheduled change that moved no workload and no route (a write-rate step, a copy
+        ending) leaves availability as it was: it is recomputed only when those moved."""
+        key = (self.workloads.version, self.network.version)
+        if force or key != self._derived_key:
+            self._derived_key = key
+            self._availability()
+        self._update_loss()
+        self._reschedule_wake()
+
+    def _availability(self) -> None:
         o = self.outcome
         running = self.workloads.all_running()
         if running and not self._all_running:  # before availability: same instant
@@ -231,13 +251,15 @@ class Twin:
             self.log.log("network", None, "Service available: clients reach every workload"
                          if avail else "Service unavailable: clients cannot reach every "
                          "workload")
+
+    def _update_loss(self) -> None:
+        o = self.outcome
         if o.takeover_at_s is not None and not o.loss_frozen:
             # the old primary's workloads may still write after the takeover: lost too,
             # until they stop there
             o.data_loss_bytes = self.storage.exposure(self.storage.source)[0]
             if not self.workloads.running_on(self.storage.source):
                 o.loss_frozen = True
-        self._reschedule_wake()
 
     # -- queries -------------------------------------------------------------------------
 

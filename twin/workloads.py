@@ -108,6 +108,8 @@ class Workloads:
             r.name: ComputeNodes(r.compute_nodes) for r in system.racks}
         # which deployments each rack's management data knows (R1, R14)
         self.known: dict[str, set[str]] = {r: set(self.by_name) for r in system.rack_names}
+        self.version = 0  # moves on every change of a workload's status or rack
+        self._writing: tuple[int, dict[str, list[str]]] = (-1, {})
 
     # -- queries ----------------------------------------------------------------------
 
@@ -119,9 +121,16 @@ class Workloads:
         return [w.name for w in self.by_name.values() if w.rack == rack and w.active]
 
     def writing_on(self, rack: str) -> list[str]:
-        """Names of the workloads running on ``rack``: those whose writes reach its disks."""
-        return [w.name for w in self.by_name.values()
-                if w.rack == rack and w.status == WS.RUNNING]
+        """Names of the workloads running on ``rack``: those whose writes reach its disks
+        (asked at every write-rate change: kept until a workload changes)."""
+        version, by_rack = self._writing
+        if version != self.version:
+            by_rack = {}
+            for w in self.by_name.values():
+                if w.status == WS.RUNNING and w.rack is not None:
+                    by_rack.setdefault(w.rack, []).append(w.name)
+            self._writing = (self.version, by_rack)
+        return by_rack.get(rack, [])
 
     def all_running(self) -> bool:
         return all(w.status == WS.RUNNING for w in self.in_service())
@@ -155,6 +164,7 @@ class Workloads:
         self.nodes[rack].in_cloud_groups = self.nodes[rack].total
         for w in self.by_name.values():
             w.rack, w.status, w.started_at_s = rack, WS.RUNNING, 0.0
+        self.version += 1
 
     # -- console actions --------------------------------------------------------------------
 
@@ -245,6 +255,7 @@ class Workloads:
                 w.handle.cancel()
                 w.handle = None
             w.rack = a.rack
+            self.version += 1
             self._wait(w, "waiting for its dependencies and compute capacity")
         self.dispatch(a.rack)
         return accepted(f"Starting on {a.rack}: {', '.join(names)}.")
@@ -262,6 +273,7 @@ class Workloads:
                              write_mb_s=0.0, restart_s=a.restart)
         w = Workload(cfg, a.rack, deployed=True)
         self.by_name[a.name] = w
+        self.version += 1
         self.known[a.rack].add(a.name)
         self._wait(w, "deploying")
         self.dispatch(a.rack)
@@ -341,6 +353,7 @@ class Workloads:
         if w.status == status and w.reason == reason and w.waiting == waiting:
             return
         w.status, w.reason, w.waiting = status, reason, waiting
+        self.version += 1
         if (status != WS.STARTING or waiting) and w.handle is not None:
             w.handle.cancel()
             w.handle = None

@@ -57,8 +57,9 @@ class Storage:
         layout = volume_layout(system)
         self.volume_names = [f"{wl}/{i}" for wl, i, _ in layout]
         self.workload_names = [w.name for w in system.workloads]
-        self._vol_wl = np.array([self.workload_names.index(wl) for wl, _, _ in layout],
-                                dtype=np.intp)
+        self._wl_index = {name: i for i, name in enumerate(self.workload_names)}
+        self._vol_wl = np.array([self._wl_index[wl] for wl, _, _ in layout], dtype=np.intp)
+        self._masks: dict[str, tuple[object, np.ndarray]] = {}
         per_wl = np.array([max(1, w.volumes) for w in system.workloads], dtype=float)
         self._vol_share = 1.0 / per_wl[self._vol_wl]
         sizes = np.array([s for _, _, s in layout], dtype=float)
@@ -226,12 +227,11 @@ class Storage:
                         "(the backup has no consistent copy until it completes, R19).")
 
     def surge_writes(self, a: A.SurgeWrites, status: str) -> Result:
-        if a.workload not in self.workload_names:
+        if a.workload not in self._wl_index:
             return refused(f"{a.workload} is a deployment without replicated volumes.")
         if a.for_ <= 0:
             return refused("A surge needs a duration.", "give for: a duration above zero")
-        self.writes.surge(self.clock.now, self.workload_names.index(a.workload), a.write_mb_s,
-                          a.for_)
+        self.writes.surge(self.clock.now, self._wl_index[a.workload], a.write_mb_s, a.for_)
         self.route_writes()
         note = "" if status == "running" else (
             f" It is {status} now: the surge applies while it runs.")
@@ -248,9 +248,8 @@ class Storage:
         per_volume = wl_rates[self._vol_wl] * self._vol_share
         for rack, side in self.side.items():
             live = self.site.rack_up(rack) and not self.site.storage_failed(rack)
-            writing = set(self.writing_on(rack)) if live else set()
-            on = np.array([1.0 if n in writing else 0.0 for n in self.workload_names])
-            rates = on[self._vol_wl] * per_volume
+            rates = self._writing_mask(rack)[self._vol_wl] * per_volume if live else (
+                np.zeros(len(self._vol_wl)))
             if rack != self.source and not rates.any() and \
                     not self.replication.write_rates(side).any():
                 continue
@@ -265,6 +264,19 @@ class Storage:
             self._write_handle = self.clock.schedule_at(max(nxt, now), self._rates_due,
                                                         label="writes", priority=-2)
 
+    def _writing_mask(self, rack: str) -> np.ndarray:
+        """1.0 for each workload writing on ``rack`` (the workloads keep the list they
+        return until one of them changes, so the mask is rebuilt only then)."""
+        names = self.writing_on(rack)
+        got = self._masks.get(rack)
+        if got is not None and got[0] is names:
+            return got[1]
+        mask = np.zeros(len(self.workload_names))
+        idx = [self._wl_index[n] for n in names if n in self._wl_index]
+        mask[idx] = 1.0
+        self._masks[rack] = (names, mask)
+        return mask
+
     def _rates_due(self) -> None:
         self._write_handle = None
         self.route_writes()
@@ -272,9 +284,10 @@ class Storage:
     def write_mb_s(self, workload: str, rack: str | None) -> tuple[float, float]:
         """(achieved, demand) write rate of a workload now, MB/s: what it asks, and what
         it writes when the source's hosts are throttled (R20a); 0 for a deployment."""
-        if workload not in self.workload_names:
+        i = self._wl_index.get(workload)
+        if i is None:
             return 0.0, 0.0
-        demand = float(self._rates_wl[self.workload_names.index(workload)]) / 1e6
+        demand = float(self._rates_wl[i]) / 1e6
         if rack == self.source:
             return demand * self.replication.throttle_factor, demand
         return demand, demand

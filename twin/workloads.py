@@ -122,7 +122,8 @@ class Workloads:
 
     def writing_on(self, rack: str) -> list[str]:
         """Names of the workloads running on ``rack``: those whose writes reach its disks
-        (asked at every write-rate change: kept until a workload changes)."""
+        (asked at every write-rate change: the same list object is returned until a
+        workload changes, so a caller may key a cache on it)."""
         version, by_rack = self._writing
         if version != self.version:
             by_rack = {}

@@ -1,27 +1,55 @@
 """The application's controller: owns the Twin and the scenario Runner, drives simulated
 time from a QTimer, and is the one path from widgets to the engine (architecture.md).
 
-Widgets read ``controller.state()`` (cached once per frame) and ``controller.twin`` and
-call ``controller.apply(action)``; they redraw on ``frame`` (at most once per frame, never
-once per engine event)."""
+Widgets read ``controller.state()`` (the state document, cached once per frame) and call
+``controller.apply(action)``; they redraw on ``frame`` (at most once per frame, never once
+per engine event). Only this module holds the twin (tests/test_architecture.py): what the
+state document does not carry yet, views read through the few methods under "engine
+reads" below, each of which names the state-document key that will replace it
+(docs/design.md lists them)."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import networkx as nx
+import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from twin.actions import Action
-from twin.events import Result
+from twin.config import SystemConfig
+from twin.events import Event, Result
 from twin.recording import session_scenario, to_yaml
 from twin.runner import Runner, StepResult
 from twin.scenario import Scenario, load_scenario
+from twin.timeseries import TimeSeries
 from twin.twin import Twin
 
 SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 10000)
 FRAME_MS = 16
+
+
+class VolumeArrays(NamedTuple):
+    """Every volume's replication state, lag, RPO exposure and copy progress, in the
+    consistency group's order."""
+
+    names: list[str]
+    states: list[str]
+    lag_bytes: np.ndarray
+    rpo_s: np.ndarray
+    progress: np.ndarray
+
+
+class StepProgress(NamedTuple):
+    """Where the scenario's timeline is: all done, the index of the next step, and
+    whether that step is waiting for a condition."""
+
+    done: bool
+    next_index: int
+    waiting: bool
 
 
 class Controller(QObject):
@@ -53,7 +81,7 @@ class Controller(QObject):
         self.twin = Twin(scenario.system, seed=scenario.seed, start=scenario.start)
         self.runner = Runner(scenario, self.twin)
         self.recorded = []
-        self._state: dict | None = None
+        self._state: dict[str, Any] | None = None
         self.scenarioLoaded.emit()
         self._emit_frame()
 
@@ -84,11 +112,60 @@ class Controller(QObject):
         doc = session_scenario(self.scenario, self.runner.steps, self.recorded)
         return to_yaml(doc)
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         """The state document, built at most once per frame."""
         if self._state is None:
             self._state = self.twin.state()
         return self._state
+
+    # -- engine reads: what views need that the state document does not carry yet -----------
+    # Each one names the state-document key that replaces it; views never touch the twin.
+
+    @property
+    def system(self) -> SystemConfig:
+        """The scenario's system configuration (a value, not engine state)."""
+        return self.twin.system
+
+    def graph(self) -> nx.Graph:
+        """The topology graph, for the scene built once per scenario. Replaced by a
+        ``topology`` section (nodes with their attributes, links with their one-way
+        delay)."""
+        return self.twin.graph
+
+    def volume_names(self) -> list[str]:
+        """The consistency group's volumes, in order: ``replication.per_volume.volume``."""
+        return list(self.twin.volume_names)
+
+    def failed_compute_nodes(self, rack: str) -> frozenset[int]:
+        """``racks.<rack>.compute_nodes.failed_nodes: list[int]`` (the document has only
+        the count)."""
+        return frozenset(self.twin.workloads.nodes[rack].failed)
+
+    def volume_arrays(self) -> VolumeArrays:
+        """``replication.per_volume.{volume,state,lag_bytes,rpo_s,progress}`` as arrays
+        (the live RPO of each target volume, unfrozen: the topology's colours)."""
+        r = self.twin.replication
+        return VolumeArrays(list(self.twin.volume_names), list(r.states_per_volume()),
+                            r.lag_bytes_per_volume(), r.rpo_s_per_volume(),
+                            r.progress_per_volume())
+
+    def volume_details(self) -> list[dict[str, Any]]:
+        """The monitoring table's rows (R9), the RPO frozen at the source's loss:
+        ``replication.per_volume`` rows."""
+        return self.twin.volume_details()
+
+    def series(self) -> TimeSeries:
+        """The time series the plots draw (ring buffers, ``version`` bumps per sample).
+        Stays a typed accessor (architecture.md: hot paths), not a state-document key."""
+        return self.twin.series
+
+    def events(self) -> list[Event]:
+        """The event log, in time order (appended to; a new list for a new twin)."""
+        return self.twin.events
+
+    def step_progress(self) -> StepProgress:
+        """The scenario runner's position: ``scenario.next_step``/``scenario.waiting``."""
+        return StepProgress(self.runner.done, self.runner.next_index, self.runner.waiting)
 
     # -- time ---------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The topology view (app/topology_view.py): drawn from the twin's graph, recoloured from
+"""The topology view (app/topology/): drawn from the twin's graph, recoloured from
 its state every frame without a rebuild, fault injection from the context menu (the view
 changes the twin), and twin changes shown in the view (the twin changes the view)."""
 
@@ -13,15 +13,9 @@ from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from app.controller import Controller
-from app.topology_view import (
-    VOLUME_STATE_COLOURS,
-    BoxItem,
-    C,
-    LinkItem,
-    RackItem,
-    TopologyView,
-    VolumeGridItem,
-)
+from app.theme import REPLICATION, C
+from app.topology import TopologyView
+from app.topology.items import BoxItem, LinkItem, RackItem, VolumeGridItem
 from twin import actions as A
 from twin.scenario import load_scenario_text
 
@@ -133,8 +127,8 @@ def test_many_volumes_are_one_grid_per_v7000(qtbot: Any) -> None:
 
 def test_volume_colours_follow_replication_state(qtbot: Any) -> None:
     view = make_view(qtbot, UNPAIRED)
-    red = QColor(VOLUME_STATE_COLOURS["inconsistent_stopped"]).rgba()
-    live = QColor(VOLUME_STATE_COLOURS["consistent_synchronized"]).rgba()
+    red = QColor(REPLICATION["inconsistent_stopped"].colour).rgba()
+    live = QColor(REPLICATION["consistent_synchronized"].colour).rgba()
     # the states describe the target: dallas holds no consistent copy, raleigh the live one
     target = view.grids["dallas"]
     assert set(target._argb[: target.count].tolist()) == {red}
@@ -365,12 +359,12 @@ def test_highlight_selects_and_flashes(qtbot: Any) -> None:
 
 
 def test_volume_colours_function_matches_state_per_volume(qtbot: Any) -> None:
-    from app.topology_view import volume_colours
+    from app.topology.looks import volume_colours
 
     view = make_view(qtbot, show=False)
     rep = view.controller.twin.replication
     n = len(view.controller.twin.volume_names)
-    out = volume_colours(rep, n)
+    out = volume_colours(rep.states_per_volume(), rep.rpo_s_per_volume())
     assert out.dtype == np.uint32 and out.shape == (n,)
 
 

@@ -4,6 +4,7 @@ changes the twin), and twin changes shown in the view (the twin changes the view
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from app.topology.items import BoxItem, LinkItem, RackItem, VolumeGridItem
 from twin import actions as A
 from twin.scenario import load_scenario_text
 
+ROOT = Path(__file__).resolve().parent.parent
 PAIRED = "name: topology test\nstart: paired\n"
 UNPAIRED = "name: topology test\nstart: unpaired\n"
 MANY = """
@@ -386,3 +388,66 @@ def test_hover_shows_a_live_tooltip(qtbot: Any) -> None:
     view.controller.apply(A.LoseRack(rack="raleigh"))
     assert "failed" in tooltip_at("workload:orders-db")
     assert "Fibre Channel link" in tooltip_at("link:fc")
+
+
+# -- a rebuild never leaves a reference to a deleted item (issue 8, item 7) -----------------
+
+def test_restarting_during_a_highlight_flash_keeps_highlights_and_menus_working(
+        qtbot: Any) -> None:
+    """Restart (or open another scenario) within the 1.2 s flash of a highlight: the scene's
+    items are deleted. Later highlights, the flash's end and right-click menus must still
+    work (they raised "Internal C++ object (RackItem) already deleted")."""
+    from PySide6.QtGui import QContextMenuEvent
+
+    from app.topology.view import FLASH_MS
+
+    view = make_view(qtbot)
+    c = view.controller
+    menus: list[list[str]] = []
+    view.exec_menu = lambda menu, pos: menus.append([x.text() for x in menu.actions()])
+
+    def right_click(node_id: str) -> None:
+        item = view.node_items[node_id]
+        pos = view.mapFromScene(item.sceneBoundingRect().center())
+        view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                view.viewport().mapToGlobal(pos)))
+
+    assert view.highlight("rack:raleigh")
+    c.restart()  # the scene is rebuilt while the old rack item flashes
+    assert view.highlight("rack:raleigh")
+    new = view.node_items["rack:raleigh"]
+    assert isinstance(new, RackItem) and new.flash
+    right_click("compute:raleigh:1")
+    assert menus and any(t.startswith("Fail compute node 02") for t in menus[-1])
+    c.open(ROOT / "scenarios" / "unplanned-site-loss.yaml")  # another scenario, mid-flash
+    qtbot.wait(FLASH_MS + 300)  # the flash's timer fires after the rebuild: no error
+    assert view.highlight("router:dallas")
+    router = view.node_items["router:dallas"]
+    assert isinstance(router, BoxItem) and router.flash
+    qtbot.waitUntil(lambda: not router.flash, timeout=3000)
+    right_click("rack:dallas")
+    assert any(t.startswith("Lose rack dallas") for t in menus[-1])
+    # one flash at a time (the item under the click), on an item of the current scene
+    assert len([i for i in view.node_items.values() if getattr(i, "flash", False)]) == 1
+
+
+def test_a_view_is_freed_at_once_not_by_the_cycle_collector(qtbot: Any) -> None:
+    """No reference cycle through the view (its scene's tooltip callback, the fault
+    dialogs): a closed view and its scene go when the last reference does, not later in
+    the middle of another view's paint event, where the cycle collector destroyed them
+    and crashed the interpreter."""
+    import gc
+    import weakref
+
+    view = TopologyView(Controller(load_scenario_text(PAIRED)))
+    view.show()
+    qtbot.waitExposed(view)
+    view.highlight("rack:raleigh")
+    view.close()
+    ref = weakref.ref(view)
+    gc.disable()
+    try:
+        del view
+        assert ref() is None
+    finally:
+        gc.enable()

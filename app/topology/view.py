@@ -19,6 +19,7 @@ it (``app/faults.py``), each a ``twin.actions`` action handed to ``controller.ap
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -80,7 +81,7 @@ class TopologyScene(QGraphicsScene):
 
     def __init__(self, describe: Callable[[QGraphicsItem, QPointF], str]) -> None:
         super().__init__()
-        self._describe = describe
+        self._describe = weakref.WeakMethod(describe)  # the view owns the scene
 
     def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # noqa: N802 (Qt)
         view = self.views()[0] if self.views() else None
@@ -91,7 +92,8 @@ class TopologyScene(QGraphicsScene):
             for item in self.items(event.scenePos(), Qt.ItemSelectionMode.IntersectsItemShape,
                                    Qt.SortOrder.DescendingOrder, transform):
                 if getattr(item, "node_id", None):
-                    text = self._describe(item, event.scenePos())
+                    describe = self._describe()
+                    text = describe(item, event.scenePos()) if describe else ""
                     break
         if text:
             QToolTip.showText(event.screenPos(), text, view)
@@ -144,8 +146,10 @@ class TopologyView(QGraphicsView):
         self._volume_index: dict[str, int] = {}
         self._volume_ids: dict[str, list[str]] = {}
         # dialogs are attributes so tests (and scripts) can answer them without a modal loop
-        self.ask_degrade: Callable[[str], faults.DegradeValues | None] = self._ask_degrade
-        self.ask_surge: Callable[[str], faults.SurgeValues | None] = self._ask_surge
+        # None: the modal dialogs (a bound method here would make the view a reference
+        # cycle, freed by the cycle collector at a random moment instead of at once)
+        self.ask_degrade: Callable[[str], faults.DegradeValues | None] | None = None
+        self.ask_surge: Callable[[str], faults.SurgeValues | None] | None = None
         self.exec_menu: Callable[[QMenu, QPoint], Any] = lambda menu, pos: menu.exec(pos)
 
         self.banner = QLabel("SPLIT BRAIN — both racks advertise the service IP addresses",
@@ -617,7 +621,8 @@ class TopologyView(QGraphicsView):
         failed = (self.controller.failed_compute_nodes(rack)
                   if node_id.startswith("compute:") and rack is not None else frozenset())
         return faults.build_menu(faults.entries(node_id, self.controller.state(), failed),
-                                 self.controller.apply, self.ask_degrade, self.ask_surge,
+                                 self.controller.apply, self.ask_degrade or self._ask_degrade,
+                                 self.ask_surge or self._ask_surge,
                                  parent or self)
 
     def _ask_degrade(self, link: str) -> faults.DegradeValues | None:

@@ -5,7 +5,7 @@ DRTWIN_EXTRAS=test
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff"; .venv/bin/ruff check twin app tests bench
-echo "== mypy twin"; .venv/bin/mypy
+echo "== mypy twin app"; .venv/bin/mypy
 echo "== pytest (slow tests included)"
 # pytest exits 5 when it collects no test: with set -e that fails the run, as it should.
 # The last -m wins: this one overrides the default "not slow"; an -m in "$@" overrides it.

@@ -11,7 +11,7 @@ built once and refreshed from ``controller.state()`` on each ``controller.frame`
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -44,6 +44,8 @@ from twin.events import Result
 if TYPE_CHECKING:
     from app.controller import Controller
 
+W = TypeVar("W", bound=QWidget)
+
 UNAVAILABLE_TIP = "Available once disaster recovery is enabled on this rack (R5)."
 
 
@@ -71,7 +73,7 @@ def _section(title: str) -> QGroupBox:
     return box
 
 
-def _plain(w: QWidget) -> QWidget:
+def _plain(w: W) -> W:
     """Undo the bold a group box title passes on to its children."""
     f = w.font()
     f.setBold(False)
@@ -250,12 +252,12 @@ class DrConsole(QWidget):
         self.failover_details_button.clicked.connect(self.open_failover_dialog)
         self.start_failover_button = _plain(QPushButton("Start Failover"))
         self.start_failover_button.clicked.connect(self.start_failover)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.failover_details_button)
-        row.addWidget(self.start_failover_button)
+        buttons_row = QHBoxLayout()
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(self.failover_details_button)
+        buttons_row.addWidget(self.start_failover_button)
         fl.addWidget(self.failover_text)
-        fl.addLayout(row)
+        fl.addLayout(buttons_row)
         body.addWidget(self.failover_box)
 
         body.addStretch(1)

@@ -127,7 +127,7 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
     elif kind == "workload":
         name = d["label"]
         w = st["workloads"].get(name, {})
-        cfg = next((x for x in system.workloads if x.name == name), None)
+        wcfg = next((x for x in system.workloads if x.name == name), None)
         rows += [("Middleware", d.get("middleware", "")), ("Runs on", w.get("rack") or "—"),
                  ("Status", w.get("status", "")),
                  ("Clients reach it", "yes" if w.get("reachable") else "no")]
@@ -135,10 +135,10 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
             rows.append(("Why", w["reason"]))
         if d.get("needs"):
             rows.append(("Needs", ", ".join(d["needs"])))
-        if cfg is not None:
-            rows += [("Volumes", f"{max(1, cfg.volumes)} · {cfg.volume_gb:,.0f} GB"),
-                     ("Writes", f"{cfg.write_mb_s:g} MB/s"),
-                     ("Restart time", format_duration(cfg.restart_s))]
+        if wcfg is not None:
+            rows += [("Volumes", f"{max(1, wcfg.volumes)} · {wcfg.volume_gb:,.0f} GB"),
+                     ("Writes", f"{wcfg.write_mb_s:g} MB/s"),
+                     ("Restart time", format_duration(wcfg.restart_s))]
         rows.append(("Right-click", "surge its writes"))
     return card(title, rows)
 

@@ -56,7 +56,7 @@ class Controller(QObject):
     frame = Signal()  # state changed: redraw (emitted at most once per frame)
     actionResult = Signal(object)  # twin.events.Result of an action from the GUI
     stepFinished = Signal(object)  # twin.runner.StepResult of a scenario step
-    scenarioLoaded = Signal()  # a new Twin: views rebuild from controller.twin.graph
+    scenarioLoaded = Signal()  # a new Twin: views rebuild (controller.graph())
     playingChanged = Signal(bool)
     speedChanged = Signal(float)
 

@@ -390,6 +390,7 @@ def _drtwin(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # a subprocess each; run_gui is tested in-process by default
 def test_screenshot_option_writes_a_png_of_the_requested_size(tmp_path: Path) -> None:
     out = tmp_path / "shot.png"
     r = _drtwin("gui", str(DEFAULT), "--screenshot", str(out), "--at", "30m",
@@ -403,6 +404,7 @@ def test_screenshot_option_writes_a_png_of_the_requested_size(tmp_path: Path) ->
     assert out.stat().st_size > 20_000
 
 
+@pytest.mark.slow  # a subprocess each; run_gui is tested in-process by default
 def test_screenshot_of_a_broken_file_is_a_message_and_status_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nstart: sideways\n")

@@ -56,6 +56,10 @@ def test_main_window_opens_on_the_default_scenario(qtbot: Any, tmp_path: Path) -
     c = w.controller
     assert c.scenario.path and Path(c.scenario.path).name == "default.yaml"
     assert c.scenario.name in w.windowTitle()
+    # Qt adds the application's display name ("DR Twin") itself: the title must not
+    assert "DR Twin" not in w.windowTitle()
+    handle = w.windowHandle()
+    assert handle is not None and handle.title().count("DR Twin") <= 1
     primary, backup = c.twin.system.rack_names
     # the primary's console is the left one, the backup's the right one (mirroring)
     assert primary in w.console_left.windowTitle()

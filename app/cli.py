@@ -14,10 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCENARIO = ROOT / "scenarios" / "default.yaml"
+from app import resources
+
+if TYPE_CHECKING:
+    from twin.scenario import Scenario
+
+DEFAULT_SCENARIO = resources.scenario()  # scenarios/default.yaml, bundled as app.scenarios
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load(path: str):  # type: ignore[no-untyped-def]
+def _load(path: str) -> Scenario | None:
     from twin.scenario import ScenarioError, load_scenario
 
     try:

@@ -1,34 +1,63 @@
 """The application's controller: owns the Twin and the scenario Runner, drives simulated
 time from a QTimer, and is the one path from widgets to the engine (architecture.md).
 
-Widgets read ``controller.state()`` (cached once per frame) and ``controller.twin`` and
+Widgets read ``controller.state()`` (the typed state document, cached once per frame) and
 call ``controller.apply(action)``; they redraw on ``frame`` (at most once per frame, never
-once per engine event)."""
+once per engine event). Only this module holds the twin (tests/test_architecture.py);
+besides the state document, views get the static scenario (its system and topology
+graph), the engine's outputs (time series, event log) and the runner's position."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import networkx as nx
+import numpy as np
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from twin.actions import Action
-from twin.events import Result
+from twin.config import SystemConfig, volume_layout
+from twin.events import Event, Result
 from twin.recording import session_scenario, to_yaml
 from twin.runner import Runner, StepResult
 from twin.scenario import Scenario, load_scenario
+from twin.statedoc import StateDoc
+from twin.timeseries import TimeSeries
+from twin.topology import build_topology
 from twin.twin import Twin
 
 SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 10000)
 FRAME_MS = 16
 
 
+class VolumeArrays(NamedTuple):
+    """Every volume's replication state, lag, RPO exposure and copy progress, in the
+    consistency group's order."""
+
+    names: list[str]
+    states: list[str]
+    lag_bytes: np.ndarray
+    rpo_s: np.ndarray
+    progress: np.ndarray
+
+
+class StepProgress(NamedTuple):
+    """Where the scenario's timeline is: all done, the index of the next step, and
+    whether that step is waiting for a condition."""
+
+    done: bool
+    next_index: int
+    waiting: bool
+
+
 class Controller(QObject):
     frame = Signal()  # state changed: redraw (emitted at most once per frame)
     actionResult = Signal(object)  # twin.events.Result of an action from the GUI
     stepFinished = Signal(object)  # twin.runner.StepResult of a scenario step
-    scenarioLoaded = Signal()  # a new Twin: views rebuild from controller.twin.graph
+    scenarioLoaded = Signal()  # a new Twin: views rebuild (controller.graph())
     playingChanged = Signal(bool)
     speedChanged = Signal(float)
 
@@ -53,7 +82,9 @@ class Controller(QObject):
         self.twin = Twin(scenario.system, seed=scenario.seed, start=scenario.start)
         self.runner = Runner(scenario, self.twin)
         self.recorded = []
-        self._state: dict | None = None
+        self._state: StateDoc | None = None
+        self._volumes: VolumeArrays | None = None
+        self._graph: nx.Graph | None = None
         self.scenarioLoaded.emit()
         self._emit_frame()
 
@@ -84,11 +115,66 @@ class Controller(QObject):
         doc = session_scenario(self.scenario, self.runner.steps, self.recorded)
         return to_yaml(doc)
 
-    def state(self) -> dict:
+    def state(self) -> StateDoc:
         """The state document, built at most once per frame."""
         if self._state is None:
             self._state = self.twin.state()
         return self._state
+
+    # -- what views need besides the state document ------------------------------------------
+    # The static scenario (its system, the topology graph built from it), the engine's
+    # outputs (the time series, the event log) and the runner's position; the per-volume
+    # and per-node figures come from the state document.
+
+    @property
+    def system(self) -> SystemConfig:
+        """The scenario's system configuration (a value, not engine state)."""
+        return self.scenario.system
+
+    def graph(self) -> nx.Graph:
+        """The topology graph, built from the scenario's system for the scene (once per
+        scenario: the engine does not need it)."""
+        if self._graph is None:
+            self._graph = build_topology(self.scenario.system)
+        return self._graph
+
+    def volume_names(self) -> list[str]:
+        """The consistency group's volumes, in order (``replication.per_volume.name``)."""
+        return [f"{wl}/{i}" for wl, i, _ in volume_layout(self.scenario.system)]
+
+    def failed_compute_nodes(self, rack: str) -> frozenset[int]:
+        """``racks.<rack>.compute_nodes.failed_nodes``."""
+        return frozenset(self.state()["racks"][rack]["compute_nodes"]["failed_nodes"])
+
+    def volume_arrays(self) -> VolumeArrays:
+        """``replication.per_volume`` as arrays (an unbounded RPO is inf), once a frame."""
+        if self._volumes is None:
+            v = self.state()["replication"]["per_volume"]
+            self._volumes = VolumeArrays(
+                v["name"], v["state"], np.asarray(v["lag_bytes"], dtype=float),
+                np.array([math.inf if x is None else x for x in v["rpo_s"]], dtype=float),
+                np.asarray(v["progress"], dtype=float))
+        return self._volumes
+
+    def volume_details(self) -> list[dict[str, Any]]:
+        """The monitoring table's rows (R9): ``replication.per_volume`` as rows."""
+        v = self.volume_arrays()
+        return [{"volume": n, "state": v.states[i], "progress": float(v.progress[i]),
+                 "lag_bytes": float(v.lag_bytes[i]), "rpo_s": float(v.rpo_s[i])}
+                for i, n in enumerate(v.names)]
+
+    def series(self) -> TimeSeries:
+        """The time series the plots draw (ring buffers, ``version`` bumps per sample).
+        Stays a typed accessor (architecture.md: hot paths), not a state-document key."""
+        return self.twin.series
+
+    def events(self) -> list[Event]:
+        """The event log, in time order (appended to; a new list for a new twin)."""
+        return self.twin.events
+
+    def step_progress(self) -> StepProgress:
+        """The scenario runner's position: ``scenario.next_step``/``scenario.waiting``."""
+        return StepProgress(self.runner.done, self.runner.next_index, self.runner.waiting)
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -159,4 +245,5 @@ class Controller(QObject):
 
     def _emit_frame(self) -> None:
         self._state = None
+        self._volumes = None
         self.frame.emit()

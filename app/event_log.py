@@ -1,4 +1,4 @@
-"""The event log dock: every event of ``controller.twin.events`` in a table, appended
+"""The event log dock: every event of ``controller.events()`` in a table, appended
 incrementally each frame (the model never rebuilds while a scenario runs), filterable by
 kind, by rack and by text. Selecting an event emits ``eventSelected(item)`` so the main
 window can highlight the event's topology item. Refusals and alerts stand out."""
@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.topology_view import C, format_clock
+from app.format import format_clock
+from app.theme import EVENT_ROWS
 from twin.events import KINDS, Event
 
 if TYPE_CHECKING:
@@ -39,13 +40,8 @@ COLUMNS = ("Time", "Kind", "Rack", "Message")
 ALL = "__all__"
 SYSTEM = "__system__"  # events that belong to no rack
 
-_ROW_STYLE = {
-    "refused": (QColor("#fff1f1"), QColor(C.RED)),
-    "alert": (QColor("#ffd7d9"), QColor("#a2191f")),
-    "fault": (QColor("#fff2e8"), QColor("#8a3800")),
-    "note": (QColor("#edf5ff"), QColor("#002d9c")),
-    "check": (None, QColor(C.INK)),
-}
+_ROW_STYLE = {kind: (None if bg is None else QColor(bg), QColor(fg))
+              for kind, (bg, fg) in EVENT_ROWS.items()}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -115,7 +111,7 @@ class EventModel(QAbstractTableModel):
     def sync(self) -> int:
         """Append the events logged since the last call; returns how many were added.
         If the twin dropped old events (its log is bounded) or is a new twin, reset."""
-        events = self.controller.twin.events
+        events = self.controller.events()
         n = len(self.rows)
         if self._source is not events or len(events) < n or (
                 n and events[n - 1] is not self.rows[-1]):
@@ -259,7 +255,7 @@ class EventLog(QWidget):
         self.rack_box.blockSignals(True)
         self.rack_box.clear()
         self.rack_box.addItem("All racks", ALL)
-        for r in self.controller.twin.system.rack_names:
+        for r in self.controller.system.rack_names:
             self.rack_box.addItem(r, r)
         self.rack_box.addItem("No rack (system)", SYSTEM)
         i = self.rack_box.findData(current)

@@ -13,8 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-STYLE = ROOT / "assets" / "style.qss"
+from app import resources, theme
 
 
 class UsageError(ValueError):
@@ -32,10 +31,9 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-
-
 def apply_style(app: object) -> None:
-    """The application font and style sheet (assets/style.qss), if present."""
+    """The application font and style sheet (assets/style.qss, its colours from
+    app/theme.py)."""
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
@@ -44,8 +42,7 @@ def apply_style(app: object) -> None:
     f = QFont(app.font())
     f.setPointSizeF(10.5)
     app.setFont(f)
-    if STYLE.exists():
-        app.setStyleSheet(STYLE.read_text(encoding="utf-8"))
+    app.setStyleSheet(theme.style_sheet(resources.style_template()))
 
 
 def _fail(message: str, gui: bool) -> int:

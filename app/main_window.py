@@ -6,7 +6,6 @@ recent scenarios in QSettings."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,14 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import resources
+from app.console import DrConsole
 from app.event_log import EventLog
-from app.timebar import TimeBar, icon
-from app.topology_view import Legend, TopologyView
-from twin.durations import format_bytes, format_duration
+from app.plots import PlotsPanel
+from app.resources import icon
+from app.status import PILLS, pills
+from app.timebar import TimeBar
+from app.topology import Legend, TopologyView
+from twin.events import Result
 from twin.scenario import ScenarioError
+from twin.statedoc import StateDoc
 
 if TYPE_CHECKING:
-    from app.controller import Controller
+    from app.controller import Controller, StepResult
 
 ORG = "DRTwin"
 APP = "drtwin"
@@ -40,48 +45,11 @@ MAX_RECENT = 8
 QWIDGETSIZE_MAX = (1 << 24) - 1
 MIN_TOPOLOGY_WIDTH = 820  # below this the racks' labels get too small to read
 MIN_BOTTOM_SPLIT_WIDTH = 1100  # plots and event log side by side, else as tabs
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
 
 
 def app_settings() -> QSettings:
     """The user's settings (an INI file under the user's config directory)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, APP)
-
-
-def placeholder(text: str) -> QLabel:
-    """A clearly labelled stand-in for a panel that has not landed yet."""
-    label = QLabel(text)
-    label.setObjectName("placeholder")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    return label
-
-
-def make_console(controller: Controller, rack: str, parent: QWidget | None = None) -> QWidget:
-    """The DR console of one rack (app/console.py), or a labelled placeholder."""
-    try:
-        from app.console import DrConsole
-    except ModuleNotFoundError as e:
-        if e.name != "app.console":
-            raise
-        return placeholder(f"DR console of {rack}\n(temporary placeholder: app/console.py "
-                           "has not landed yet)")
-    widget: QWidget = DrConsole(controller, rack, parent)
-    return widget
-
-
-def make_plots(controller: Controller, parent: QWidget | None = None) -> QWidget:
-    """The live plots panel (app/plots.py), or a labelled placeholder."""
-    try:
-        from app.plots import PlotsPanel
-    except ModuleNotFoundError as e:
-        if e.name != "app.plots":
-            raise
-        return placeholder("Live plots\n(temporary placeholder: app/plots.py has not landed "
-                           "yet)")
-    widget: QWidget = PlotsPanel(controller, parent)
-    return widget
 
 
 class StatusPill(QLabel):
@@ -162,17 +130,17 @@ class MainWindow(QMainWindow):
         self.timebar = TimeBar(controller, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.timebar)
 
-        left, right = controller.twin.system.rack_names
+        left, right = controller.system.rack_names
         self.console_docks: dict[str, QDockWidget] = {}
         self._lost_racks: set[str] = set()
         self.console_left = self._dock("consoleLeft", f"{left} · DR console",
-                                       make_console(controller, left, self),
+                                       DrConsole(controller, left, self),
                                        Qt.DockWidgetArea.LeftDockWidgetArea, scroll=True)
         self.console_right = self._dock("consoleRight", f"{right} · DR console",
-                                        make_console(controller, right, self),
+                                        DrConsole(controller, right, self),
                                         Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)
         self.console_docks = {left: self.console_left, right: self.console_right}
-        self.plots = make_plots(controller, self)
+        self.plots = PlotsPanel(controller, self)
         self.plots_dock = self._dock("plotsDock", "Live plots", self.plots,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.event_log = EventLog(controller, self)
@@ -257,15 +225,14 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setObjectName("statusBar")
-        self.service_pill = StatusPill("servicePill", "Clients reach every workload")
-        self.split_pill = StatusPill("splitPill", "Both racks advertise the same addresses")
-        self.replication_pill = StatusPill("replicationPill", "SAN consistency group (R18)")
-        self.rpo_pill = StatusPill("rpoPill", "RPO exposure now (age of the oldest write not "
-                                   "yet on the backup) and RPO achieved at the disaster")
-        self.rto_pill = StatusPill("rtoPill", "RTO: service down until restored (R16)")
-        for w in (self.service_pill, self.split_pill, self.replication_pill, self.rpo_pill,
-                  self.rto_pill):
+        self.pills = {name: StatusPill(name, tip) for name, tip in PILLS}
+        for w in self.pills.values():
             bar.addPermanentWidget(w)
+        self.service_pill = self.pills["servicePill"]
+        self.split_pill = self.pills["splitPill"]
+        self.replication_pill = self.pills["replicationPill"]
+        self.rpo_pill = self.pills["rpoPill"]
+        self.rto_pill = self.pills["rtoPill"]
 
     def _action(self, menu: QMenu, text: str, slot: Any, shortcut: Any = None,
                 name: str = "") -> QAction:
@@ -337,7 +304,8 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self) -> None:
         sc = self.controller.scenario
-        self.setWindowTitle(f"DR Twin — {sc.name}")
+        # the application's display name ("DR Twin") is added by Qt: "name — DR Twin"
+        self.setWindowTitle(sc.name)
         if sc.path:
             self._add_recent(sc.path)
         self.refresh_status()
@@ -367,7 +335,8 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, title, f"{text}\n\n{detail}" if detail else text)
 
     def open_dialog(self) -> None:
-        start = str(SCENARIOS if SCENARIOS.exists() else Path.home())
+        bundled = resources.scenarios_dir()
+        start = str(bundled if bundled.is_dir() else Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open scenario", start,
                                               "Scenarios (*.yaml *.yml);;All files (*)")
         if path:
@@ -379,9 +348,9 @@ class MainWindow(QMainWindow):
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        if isinstance(value, str):  # QSettings gives one entry as a string
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def _add_recent(self, path: str) -> None:
         path = str(Path(path).resolve())
@@ -467,65 +436,13 @@ class MainWindow(QMainWindow):
     # -- live status ----------------------------------------------------------------------------
 
     def refresh_status(self) -> None:
+        """The status bar from the state document (app/status.py says what it shows)."""
         st = self.controller.state()
         self._raise_the_console_that_acts(st)
-        svc = st["service"]
-        split = bool(svc["split_brain"])
-        self.service_pill.set("Service available" if svc["available"] else "Service DOWN",
-                              "ok" if svc["available"] else "bad")
-        self.split_pill.set("SPLIT BRAIN" if split else "No split brain",
-                            "bad" if split else "off")
-        rep = st["replication"]
-        state = str(rep["state"]).replace("_", " ")
-        if rep["state"] == "inconsistent_copying":
-            state += f" {rep['progress'] * 100:.0f}%"
-        level = ("ok" if rep["state"] == "consistent_synchronized" else
-                 "bad" if rep["state"].startswith("inconsistent") or rep["errors"] else "warn")
-        if rep["errors"]:
-            state += f" · error {', '.join(rep['errors'])}"
-        self.replication_pill.set(f"Replication: {state}", level)
-        out = st["outcome"]
-        rpo_now = rep.get("rpo_s")
-        objectives = self.controller.scenario.objectives or {}
-        rpo_obj = objectives.get("rpo_s")
-        rto_obj = objectives.get("rto_s")
-        available = bool(st["service"]["available"])
-        achieved = out.get("rpo_achieved_s")
-        lost = out.get("data_loss_bytes")
-        if out.get("disaster_at_s") is not None and out.get("rto_s") is None:
-            # the disaster's outage is on: what it cost in data is the news
-            text = ("RPO achieved " + format_duration(achieved) if achieved is not None
-                    else "RPO unbounded: no consistent copy")
-            if lost:
-                text += f" · {format_bytes(lost)} lost"
-            bad = achieved is None or (rpo_obj is not None and achieved > rpo_obj)
-            self.rpo_pill.set(text, "bad" if bad else "warn" if lost else "ok")
-        elif rpo_now is None:
-            self.rpo_pill.set("RPO unbounded: no consistent copy", "bad")
-        else:
-            over = rpo_obj is not None and rpo_now > rpo_obj
-            flowing = rep["state"] == "consistent_synchronized"
-            label = ("Unprotected for" if rep["state"].startswith("idling")
-                     else "RPO exposure")
-            self.rpo_pill.set(f"{label} {format_duration(rpo_now)}",
-                              "bad" if over else "ok" if flowing else "warn")
-        down_since = st["service"].get("down_since_s")
-        obj = (f" / {format_duration(rto_obj)}" if rto_obj is not None
-               and math.isfinite(rto_obj) else "")
-        if not available and down_since is not None:  # an outage now, the first or not
-            self.rto_pill.set(f"Outage {format_duration(self.controller.now - down_since)}{obj}",
-                              "bad")
-        elif out.get("rto_s") is not None:
-            miss = rto_obj is not None and out["rto_s"] > rto_obj
-            rpo_text = ("" if achieved is None and out.get("disaster_at_s") is None else
-                        " · RPO " + (format_duration(achieved) if achieved is not None
-                                     else "unbounded"))
-            self.rto_pill.set(f"RTO {format_duration(out['rto_s'])}{rpo_text}"
-                              + (" (objective missed)" if miss else ""), "bad" if miss else "ok")
-        else:
-            self.rto_pill.set("RTO —  (no outage)", "off")
+        for pill in pills(st, self.controller.scenario.objectives, self.controller.now):
+            self.pills[pill.name].set(pill.text, pill.level)
 
-    def _raise_the_console_that_acts(self, st: dict[str, Any]) -> None:
+    def _raise_the_console_that_acts(self, st: StateDoc) -> None:
         """With the consoles as tabs, a rack that is lost cannot act: when it goes, bring
         the surviving rack's console forward (R12: the failover runs on the backup)."""
         lost = {r for r, d in st["racks"].items() if d["status"] == "lost"}
@@ -537,11 +454,11 @@ class MainWindow(QMainWindow):
         if alive:
             self.console_docks[alive[0]].raise_()
 
-    def _on_result(self, res: Any) -> None:
+    def _on_result(self, res: Result) -> None:
         prefix = "Done" if res.ok else "Refused"
         self.statusBar().showMessage(f"{prefix}: {res.text}", 10000)
 
-    def _on_step(self, step: Any) -> None:
+    def _on_step(self, step: StepResult) -> None:
         if not step.ok:
             self.statusBar().showMessage(f"Step {step.index + 1} ({step.do}): {step.message}",
                                          10000)

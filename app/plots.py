@@ -32,6 +32,7 @@ again.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,15 +41,15 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QStackedLayout, QTabWidget, QWidget
 
-from app.dialogs import fmt_duration
+from app.format import format_duration
+from app.theme import C
 
 if TYPE_CHECKING:
     from app.controller import Controller
 
-FG = "#202124"
+FG = C.INK
 GRID_ALPHA = 0.25
-BLUE, ORANGE, GREEN, RED, PURPLE, GREY = (
-    "#1f77b4", "#e8710a", "#188038", "#d93025", "#7b1fa2", "#80868b")
+BLUE, ORANGE, GREEN, RED, PURPLE, GREY = C.ACCENT, C.ORANGE, C.GREEN, C.RED, C.PURPLE, C.GREY
 STAGES = (("decision", "Decision", PURPLE), ("data_sync", "Data sync", BLUE),
           ("restart", "Restart", ORANGE), ("network", "Network", GREEN))
 TITLE_SIZE = "13pt"
@@ -196,23 +197,23 @@ def _fix_axes(p: pg.PlotItem, width: int = 76) -> None:
     p.getAxis("right").setWidth(width)
 
 
-def live_breakdown(outcome: Any, now: float) -> tuple[dict[str, float], str | None] | None:
-    """The RTO stages of the outage so far, and the stage under way (None once restored).
+def live_breakdown(outcome: Mapping[str, Any], now: float
+                   ) -> tuple[dict[str, float], str | None] | None:
+    """The RTO stages of the outage so far, and the stage under way (None once restored),
+    from the state document's ``outcome``.
 
-    Once the service is back this is the engine's breakdown. While it is down, the time
-    since the last milestone reached belongs to the stage under way, not to the last
-    stage (the engine's breakdown clamps missing milestones to the end)."""
-    down = getattr(outcome, "service_down_at_s", None)
+    Once the service is back this is the engine's breakdown (``rto_breakdown_s``). While
+    it is down, the time since the last milestone reached belongs to the stage under way,
+    not to the last stage (the engine's breakdown clamps missing milestones to the end)."""
+    down = outcome.get("service_down_at_s")
     if down is None:
         return None
-    restored = getattr(outcome, "service_restored_at_s", None)
-    if restored is not None:
-        return outcome.breakdown(now), None
-    milestones = (getattr(outcome, "first_action_at_s", None),
-                  getattr(outcome, "takeover_at_s", None),
-                  getattr(outcome, "all_running_at_s", None))
+    if outcome.get("service_restored_at_s") is not None:
+        return dict(outcome["rto_breakdown_s"]), None
+    ms = outcome.get("milestones_s") or {}
+    milestones = (ms.get("first_action"), ms.get("takeover"), ms.get("all_running"))
     out = {k: 0.0 for k, _, _ in STAGES}
-    last = down
+    last = float(down)
     for (key, _, _), m in zip(STAGES, milestones, strict=False):
         if m is None:
             out[key] = max(0.0, now - last)
@@ -222,6 +223,13 @@ def live_breakdown(outcome: Any, now: float) -> tuple[dict[str, float], str | No
         last = m
     out["network"] = max(0.0, now - last)
     return out, "network"
+
+
+def _translucent(colour: str, alpha: int) -> Any:
+    """A brush of a palette colour with ``alpha`` (0–255)."""
+    c = pg.QtGui.QColor(colour)
+    c.setAlpha(alpha)
+    return pg.mkBrush(c)
 
 
 def _show_line(line: pg.InfiniteLine, value: float) -> None:
@@ -276,7 +284,7 @@ class _Cell:
 
 class PlotsPanel(QWidget):
     """Replication lag / RPO, throughput vs bandwidth, copy progress and the RTO timeline,
-    updated from ``controller.twin.series`` on ``controller.frame``. A 2×2 grid when the
+    updated from ``controller.series()`` on ``controller.frame``. A 2×2 grid when the
     panel has room for it, else one tab per plot (a short dock at the bottom of the main
     window): a cramped grid is unreadable on a projector."""
 
@@ -409,7 +417,7 @@ class PlotsPanel(QWidget):
         p.setYRange(0, 100, padding=0.05)
         p.enableAutoRange(axis="y", enable=False)
         self.progress_curve = _one_fill_path(p.plot(
-            pen=pg.mkPen(GREEN, width=2), fillLevel=0, brush=pg.mkBrush(24, 128, 56, 30),
+            pen=pg.mkPen(GREEN, width=2), fillLevel=0, brush=_translucent(GREEN, 30),
             autoDownsampleFactor=DS_PER_PIXEL))
         self.progress_cell.legend.hide()
 
@@ -437,7 +445,7 @@ class PlotsPanel(QWidget):
             self.stage_labels[key] = t
         self.available_curve = _one_fill_path(p.plot(
             pen=pg.mkPen(GREEN, width=2), fillLevel=len(STAGES) + 0.15,
-            brush=pg.mkBrush(24, 128, 56, 70), stepMode="left",
+            brush=_translucent(GREEN, 70), stepMode="left",
             autoDownsampleFactor=DS_PER_PIXEL))
         self.rto_cell.legend.hide()
         self.down_line = pg.InfiniteLine(
@@ -467,12 +475,12 @@ class PlotsPanel(QWidget):
         self.rpo_line.setVisible(rpo is not None)
         if rpo is not None:
             # on the right (RPO) axis: say so, or the lag curve seems to cross it
-            self.rpo_line.label.format = f"RPO objective {fmt_duration(rpo)} (right axis)"
+            self.rpo_line.label.format = f"RPO objective {format_duration(rpo)} (right axis)"
             _show_line(self.rpo_line, rpo)
         self.rto_line.setVisible(False)
         self.rto_objective_s = rto
         if rto is not None:
-            self.rto_line.label.format = f"RTO objective {fmt_duration(rto)}"
+            self.rto_line.label.format = f"RTO objective {format_duration(rto)}"
         self.refresh()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
@@ -483,7 +491,7 @@ class PlotsPanel(QWidget):
 
     def refresh(self) -> None:
         """Bring the plots on screen up to the series; hidden ones wait until shown."""
-        series = self.controller.twin.series
+        series = self.controller.series()
         version = series.version
         stale = [c for c in self.cells if c.drawn != version and c.widget.isVisible()]
         if not stale:
@@ -573,15 +581,16 @@ class PlotsPanel(QWidget):
     def _refresh_rto(self, t: np.ndarray, available: np.ndarray) -> None:
         """The recovery plot has its own time range (the outage and the objective), so its
         own unit."""
-        now = self.controller.twin.now
-        live = live_breakdown(self.controller.twin.outcome, now)
-        outcome = self.controller.twin.outcome
-        if live is None:
+        now = self.controller.now
+        outcome = self.controller.state()["outcome"]
+        live = live_breakdown(outcome, now)
+        down: float | None = outcome.get("service_down_at_s")
+        restored: float | None = outcome.get("service_restored_at_s")
+        if live is None or down is None:
             span = float(t[-1]) if len(t) else 0.0
         else:
-            end = outcome.service_restored_at_s or now
-            span = max(end, outcome.service_down_at_s + (self.rto_objective_s or 0.0)) \
-                - outcome.service_down_at_s
+            end = restored if restored is not None else now
+            span = max(end, down + (self.rto_objective_s or 0.0)) - down
         unit = time_unit(span)
         if unit != self._rto_unit:
             self._rto_unit = unit
@@ -590,7 +599,7 @@ class PlotsPanel(QWidget):
         x = t / scale
         base = len(STAGES) + 0.15
         _set(self.available_curve, x, base + 0.7 * np.nan_to_num(available))
-        if live is None:
+        if live is None or down is None:
             if self._rto_key != "no outage":  # once, not on every frame
                 self._rto_key = "no outage"
                 self.rto_cell.set_title("Recovery (RTO): no outage")
@@ -604,9 +613,7 @@ class PlotsPanel(QWidget):
             self._follow(self.rto_cell, x, None)
             return
         bd, current = live
-        down = outcome.service_down_at_s
-        restored = outcome.service_restored_at_s
-        rto_s = outcome.rto_s
+        rto_s: float | None = outcome.get("rto_s")
         key = (down, tuple(sorted(bd.items())), current, scale)
         self.rto_hint.hide()
         if key == self._rto_key:
@@ -623,7 +630,7 @@ class PlotsPanel(QWidget):
             brushes.append(pg.mkBrush(color))
             text = self.stage_labels[k]
             busy = " so far" if k == current else ""
-            text.setText(f" {label} {fmt_duration(d)}{busy}" if d > 0 or busy else "")
+            text.setText(f" {label} {format_duration(d)}{busy}" if d > 0 or busy else "")
             text.setPos((start + d) / scale, row + 0.5)
             start += d
         self.stage_bars.setOpts(x0=x0s, width=widths, y0=y0s, height=[0.6] * len(STAGES),
@@ -642,9 +649,9 @@ class PlotsPanel(QWidget):
             verdict = ""
             if obj is not None:
                 verdict = " — met" if rto_s <= obj else " — missed"
-            title = f"RTO {fmt_duration(rto_s)}{verdict}"
+            title = f"RTO {format_duration(rto_s)}{verdict}"
         else:
-            title = f"Service down for {fmt_duration(now - down)}"
+            title = f"Service down for {format_duration(now - down)}"
         if obj is not None:
-            title += f" · objective {fmt_duration(obj)}"
+            title += f" · objective {format_duration(obj)}"
         self.rto_cell.set_title(title)

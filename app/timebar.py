@@ -5,27 +5,20 @@ controller's signals (``playingChanged``, ``speedChanged``, ``frame``) drive the
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QAction, QFontMetrics, QIcon, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from app.controller import SPEEDS
-from app.topology_view import format_clock
+from app.format import format_clock
+from app.resources import icon
 
 if TYPE_CHECKING:
     from app.controller import Controller
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 QWIDGETSIZE_MAX = (1 << 24) - 1
-
-
-def icon(name: str) -> QIcon:
-    """An icon from assets/<name>.svg (an empty icon if the file is missing)."""
-    path = ASSETS / f"{name}.svg"
-    return QIcon(str(path)) if path.exists() else QIcon()
 
 
 def speed_text(speed: float) -> str:
@@ -198,16 +191,16 @@ class TimeBar(QToolBar):
 
     def step_caption(self) -> str:
         """What the scenario is doing: the last note, or the step under way / next."""
-        runner = self.controller.runner
+        progress = self.controller.step_progress()
         steps = self.controller.scenario.steps
         if not steps:
             return self.caption_text
-        if runner.done:
+        if progress.done:
             where = f"all {len(steps)} steps done"
         else:
-            step = steps[runner.next_index]
-            verb = "waiting" if runner.waiting else "next"
-            where = f"step {runner.next_index + 1}/{len(steps)} {verb}: {step.action.do}"
+            step = steps[progress.next_index]
+            verb = "waiting" if progress.waiting else "next"
+            where = f"step {progress.next_index + 1}/{len(steps)} {verb}: {step.action.do}"
             rack = getattr(step.action, "rack", None)
             if rack:
                 where += f" {rack}"

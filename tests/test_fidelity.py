@@ -67,14 +67,14 @@ def test_a_ten_minute_fc_cut_grows_lag_linearly_then_resyncs_only_the_changes() 
     assert np.max(np.abs(lag[during] - (slope * times[during] + icpt))) < 0.01 * lag[during].max()
     assert rpo[during][-1] == pytest.approx(600, abs=11)
     assert t.state()["replication"]["state"] == "consistent_disconnected"
-    changed = t.replication.unapplied_bytes()
+    changed = t.storage.replication.unapplied_bytes()
     do(t, "restore-link", link="fc")
     do(t, "resume-replication", rack="raleigh")
     r = t.state()["replication"]
     assert r["state"] == "inconsistent_copying" and r["consistent"] is False
-    work = t.replication.copy_remaining_bytes
+    work = t.storage.replication.copy_remaining_bytes
     assert work == pytest.approx(changed, rel=0.01)  # only the changed grains
-    assert work < 0.02 * sum(t.replication.size)  # far from the whole volumes
+    assert work < 0.02 * sum(t.storage.replication.size)  # far from the whole volumes
     t.run_for(1800)
     r = t.state()["replication"]
     assert r["state"] == "consistent_synchronized" and r["rpo_s"] < 1.0

@@ -1,4 +1,4 @@
-"""The DR console (app/console.py, app/dialogs.py), driven from its buttons, both ways:
+"""The DR console (app/console/), driven from its buttons, both ways:
 a click changes the twin, and a twin change updates the widget (R4–R13)."""
 
 from __future__ import annotations
@@ -12,16 +12,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from app import dialogs
-from app.console import CHECK_LABELS, DrConsole
-from app.controller import Controller
-from app.dialogs import (
+from app.console import (
+    CHECK_LABELS,
     CreateProfileDialog,
+    DrConsole,
     EnableDialog,
     FailoverBackupDialog,
     FailoverPrimaryDialog,
     MonitorDetailsDialog,
+    failover,
 )
+from app.controller import Controller
+from app.theme import ERROR_TEXT
 from twin import actions as A
 from twin.scenario import load_scenario_text
 
@@ -107,7 +109,7 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         asked.append(text)
         return True
 
-    monkeypatch.setattr(dialogs, "confirm", ok)
+    monkeypatch.setattr(failover, "confirm", ok)
     return asked
 
 
@@ -142,7 +144,7 @@ def test_create_profile_with_a_wrong_password_is_refused_and_the_password_goes_n
     assert con.message.isVisible()
     assert "Authentication to dallas failed" in con.message.text()
     assert "enter the peer user's ID and password again" in con.message.text()
-    assert "c62828" in con.message.styleSheet()  # red
+    assert ERROR_TEXT in con.message.styleSheet()  # red
     assert con.create_button.isVisible()
     assert dlg.password_edit.text() == ""
     assert all(WRONG not in e.message for e in c.twin.events)
@@ -298,10 +300,10 @@ def test_monitor_summaries_and_details(qtbot: QtBot) -> None:
     dlg = con.monitor_dialog
     assert isinstance(dlg, MonitorDetailsDialog) and dlg.isVisible()
     assert dlg.tabs.currentIndex() == 0
-    assert dlg.model.rowCount() == len(c.twin.volume_names)
-    assert dlg.proxy.rowCount() == len(c.twin.volume_names)
+    assert dlg.model.rowCount() == len(c.volume_names())
+    assert dlg.proxy.rowCount() == len(c.volume_names())
     shown = {dlg.model.rows[i]["volume"] for i in range(dlg.model.rowCount())}
-    assert shown == set(c.twin.volume_names)
+    assert shown == set(c.volume_names())
     states = {dlg.model.index(i, 1).data() for i in range(dlg.model.rowCount())}
     assert states == {"consistent_synchronized"}
     click(qtbot, con.mgmt_details_button)
@@ -396,7 +398,7 @@ def test_start_failover_with_unticked_items_asks_and_cancel_changes_nothing(
     c = make("paired")
     con = console(qtbot, c, "raleigh")
     asked: list[str] = []
-    monkeypatch.setattr(dialogs, "confirm", lambda p, t, text: asked.append(text) or False)
+    monkeypatch.setattr(failover, "confirm", lambda p, t, text: asked.append(text) or False)
     dlg = con.open_failover_dialog()
     assert dlg.start_failover() is None
     assert asked and asked[0].startswith("3 manual actions are not done: continue?")
@@ -449,7 +451,7 @@ def test_planned_on_the_backup_before_the_primary_is_refused_in_red(
     click(qtbot, dlg.start_button)
     assert profile(c, "dallas")["role"] == "backup"
     for line in (dlg.message, d.message):
-        assert line.isVisible() and "c62828" in line.styleSheet()
+        assert line.isVisible() and ERROR_TEXT in line.styleSheet()
         assert "(R11 step 2)" in line.text()
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.controller import SPEEDS, Controller
 from app.event_log import ALL, SYSTEM
-from app.main_window import MainWindow
+from app.main_window import MainWindow, StatusPill
 from twin import actions as A
 from twin.scenario import load_scenario, load_scenario_text
 
@@ -56,6 +56,10 @@ def test_main_window_opens_on_the_default_scenario(qtbot: Any, tmp_path: Path) -
     c = w.controller
     assert c.scenario.path and Path(c.scenario.path).name == "default.yaml"
     assert c.scenario.name in w.windowTitle()
+    # Qt adds the application's display name ("DR Twin") itself: the title must not
+    assert "DR Twin" not in w.windowTitle()
+    handle = w.windowHandle()
+    assert handle is not None and handle.title().count("DR Twin") <= 1
     primary, backup = c.twin.system.rack_names
     # the primary's console is the left one, the backup's the right one (mirroring)
     assert primary in w.console_left.windowTitle()
@@ -258,19 +262,31 @@ def test_recent_scenarios_menu_reopens(qtbot: Any, tmp_path: Path) -> None:
 
 # -- the status bar -----------------------------------------------------------------------------------
 
-def test_status_bar_follows_the_twin(qtbot: Any, tmp_path: Path) -> None:
+def test_status_bar_renders_the_pills(qtbot: Any, tmp_path: Path) -> None:
+    """The window shows app/status.py's pills (tests/test_status.py tells their story),
+    in their order, and follows the twin frame by frame."""
+    from app.status import PILLS, pills
+
     w = make_window(qtbot, tmp_path, SMALL)
     c = w.controller
+
+    def rendered() -> list[tuple[str, str, str]]:
+        return [(n, w.pills[n].text(), w.pills[n].level) for n, _ in PILLS]
+
+    def expected() -> list[tuple[str, str, str]]:
+        return [tuple(p) for p in pills(c.state(), c.scenario.objectives, c.now)]
+
+    shown_in_bar = w.statusBar().findChildren(StatusPill)
+    assert [x.objectName() for x in shown_in_bar] == [n for n, _ in PILLS]
+    assert rendered() == expected()
     assert w.service_pill.level == "ok" and w.split_pill.level == "off"
-    assert w.replication_pill.text() == "Replication: consistent synchronized"
-    c.apply(A.AdvertiseRoutes(rack="dallas"))
-    c.advance(300)
-    assert w.split_pill.text() == "SPLIT BRAIN" and w.split_pill.level == "bad"
     c.apply(A.LoseRack(rack="raleigh"))
+    assert rendered() == expected()
     assert w.service_pill.text() == "Service DOWN" and w.service_pill.level == "bad"
-    assert w.rpo_pill.text().startswith("RPO achieved")
     c.advance(600)
+    assert rendered() == expected()
     assert w.rto_pill.text().startswith("Outage 10m 00s")
+    assert w.rto_pill.toolTip() == dict(PILLS)["rtoPill"]
 
 
 def test_status_pills_keep_their_size_while_a_number_ticks(qtbot: Any, tmp_path: Path) -> None:
@@ -378,6 +394,7 @@ def _drtwin(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # a subprocess each; run_gui is tested in-process by default
 def test_screenshot_option_writes_a_png_of_the_requested_size(tmp_path: Path) -> None:
     out = tmp_path / "shot.png"
     r = _drtwin("gui", str(DEFAULT), "--screenshot", str(out), "--at", "30m",
@@ -391,6 +408,7 @@ def test_screenshot_option_writes_a_png_of_the_requested_size(tmp_path: Path) ->
     assert out.stat().st_size > 20_000
 
 
+@pytest.mark.slow  # a subprocess each; run_gui is tested in-process by default
 def test_screenshot_of_a_broken_file_is_a_message_and_status_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nstart: sideways\n")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.controller import Controller
+from app.format import format_duration
 from app.plots import STAGES, PlotsPanel, nice_top, stepped_range, time_unit
 from twin import actions as A
 from twin.scenario import load_scenario_text
@@ -90,7 +91,7 @@ def test_objective_lines_are_shown_when_the_scenario_sets_them(qtbot: QtBot) -> 
     c = make(extra=OBJECTIVES)
     w = panel(qtbot, c)
     assert w.rpo_line.isVisible() and w.rpo_line.value() == pytest.approx(1.0)
-    assert w.rpo_line.label.toPlainText() == "RPO objective 1 s (right axis)"
+    assert w.rpo_line.label.toPlainText() == f"RPO objective {format_duration(1.0)} (right axis)"
     assert w.rpo_line in w.rpo_view.addedItems
     assert w.rto_objective_s == pytest.approx(6 * 3600)
 
@@ -147,9 +148,9 @@ def test_the_recovery_timeline_during_an_unplanned_failover(qtbot: QtBot) -> Non
     assert "(min)" in w.lag_plot.getAxis("bottom").labelText
     assert w.rto_line.isVisible()
     assert w.rto_line.value() == pytest.approx((down + 6 * 3600) / unit)
-    assert w.rto_line.label.toPlainText() == "RTO objective 6 h"
+    assert w.rto_line.label.toPlainText() == f"RTO objective {format_duration(6 * 3600)}"
     assert w.stage_bars.opts["width"][0] == pytest.approx(900 / unit, rel=0.05)  # deciding
-    assert "Service down for 15 min" in w.rto_cell.title.text
+    assert "Service down for 15m 00s" in w.rto_cell.title.text
     for a in (A.StartFailover("dallas", "unplanned"), A.AddComputeNodes("dallas"),
               A.ConfigureTorSwitches("dallas"), A.StartWorkloads("dallas"),
               A.AdvertiseRoutes("dallas")):
@@ -162,7 +163,7 @@ def test_the_recovery_timeline_during_an_unplanned_failover(qtbot: QtBot) -> Non
     np.testing.assert_allclose(widths, [bd[k] for k, _, _ in STAGES], atol=1.0)
     assert sum(widths) == pytest.approx(out["rto_s"], abs=1.0)
     assert "RTO" in w.rto_cell.title.text and "met" in w.rto_cell.title.text
-    assert "objective 6 h" in w.rto_cell.title.text
+    assert f"objective {format_duration(6 * 3600)}" in w.rto_cell.title.text
     avail = ydata(w.available_curve)
     assert avail.min() < avail.max()  # the outage is a dip in the availability curve
 

@@ -1,9 +1,10 @@
-"""The topology view (app/topology_view.py): drawn from the twin's graph, recoloured from
+"""The topology view (app/topology/): drawn from the twin's graph, recoloured from
 its state every frame without a rebuild, fault injection from the context menu (the view
 changes the twin), and twin changes shown in the view (the twin changes the view)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,18 +14,13 @@ from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from app.controller import Controller
-from app.topology_view import (
-    VOLUME_STATE_COLOURS,
-    BoxItem,
-    C,
-    LinkItem,
-    RackItem,
-    TopologyView,
-    VolumeGridItem,
-)
+from app.theme import REPLICATION, C
+from app.topology import TopologyView
+from app.topology.items import BoxItem, LinkItem, RackItem, VolumeGridItem
 from twin import actions as A
 from twin.scenario import load_scenario_text
 
+ROOT = Path(__file__).resolve().parent.parent
 PAIRED = "name: topology test\nstart: paired\n"
 UNPAIRED = "name: topology test\nstart: unpaired\n"
 MANY = """
@@ -79,7 +75,7 @@ def render(view: TopologyView) -> QImage:
 
 def test_every_node_of_the_graph_is_drawn(qtbot: Any) -> None:
     view = make_view(qtbot)
-    g = view.controller.twin.graph
+    g = view.controller.graph()
     missing = [n for n in g.nodes if view.item_for(n) is None]
     assert missing == []
     vol = next(n for n, d in g.nodes(data=True) if d["type"] == "volume")
@@ -133,8 +129,8 @@ def test_many_volumes_are_one_grid_per_v7000(qtbot: Any) -> None:
 
 def test_volume_colours_follow_replication_state(qtbot: Any) -> None:
     view = make_view(qtbot, UNPAIRED)
-    red = QColor(VOLUME_STATE_COLOURS["inconsistent_stopped"]).rgba()
-    live = QColor(VOLUME_STATE_COLOURS["consistent_synchronized"]).rgba()
+    red = QColor(REPLICATION["inconsistent_stopped"].colour).rgba()
+    live = QColor(REPLICATION["consistent_synchronized"].colour).rgba()
     # the states describe the target: dallas holds no consistent copy, raleigh the live one
     target = view.grids["dallas"]
     assert set(target._argb[: target.count].tolist()) == {red}
@@ -192,7 +188,7 @@ def test_degrade_a_link_from_the_menu(qtbot: Any) -> None:
 def test_fail_a_compute_node_from_the_menu(qtbot: Any) -> None:
     view = make_view(qtbot)
     menu_action(view, "compute:raleigh:1", "Fail compute node 02").trigger()
-    assert 1 in view.controller.twin.workloads.nodes["raleigh"].failed
+    assert 1 in view.controller.state()["racks"]["raleigh"]["compute_nodes"]["failed_nodes"]
     assert box(view, "compute:raleigh:1").look.fill == C.RED
     assert box(view, "compute:raleigh:0").look.fill == C.NODE
     assert not menu_action(view, "compute:raleigh:1", "Fail compute node").isEnabled()
@@ -223,7 +219,7 @@ def test_surge_a_workloads_writes_from_the_menu(qtbot: Any) -> None:
     last = view.controller.twin.events[-1]
     assert last.kind == "fault" and "surge-writes" in last.message
     assert "120" in last.message
-    assert view.controller.twin.write_rate_bps() > 100e6
+    assert view.controller.state()["replication"]["write_rate_bps"] > 100e6
 
 
 def test_a_refusal_shows_a_toast_not_a_traceback(qtbot: Any) -> None:
@@ -365,12 +361,13 @@ def test_highlight_selects_and_flashes(qtbot: Any) -> None:
 
 
 def test_volume_colours_function_matches_state_per_volume(qtbot: Any) -> None:
-    from app.topology_view import volume_colours
+    from app.topology.looks import volume_colours
 
     view = make_view(qtbot, show=False)
-    rep = view.controller.twin.replication
-    n = len(view.controller.twin.volume_names)
-    out = volume_colours(rep, n)
+    vols = view.controller.volume_arrays()
+    n = len(view.controller.volume_names())
+    assert vols.names == view.controller.state()["replication"]["per_volume"]["name"]
+    out = volume_colours(vols.states, vols.rpo_s)
     assert out.dtype == np.uint32 and out.shape == (n,)
 
 
@@ -392,3 +389,66 @@ def test_hover_shows_a_live_tooltip(qtbot: Any) -> None:
     view.controller.apply(A.LoseRack(rack="raleigh"))
     assert "failed" in tooltip_at("workload:orders-db")
     assert "Fibre Channel link" in tooltip_at("link:fc")
+
+
+# -- a rebuild never leaves a reference to a deleted item (issue 8, item 7) -----------------
+
+def test_restarting_during_a_highlight_flash_keeps_highlights_and_menus_working(
+        qtbot: Any) -> None:
+    """Restart (or open another scenario) within the 1.2 s flash of a highlight: the scene's
+    items are deleted. Later highlights, the flash's end and right-click menus must still
+    work (they raised "Internal C++ object (RackItem) already deleted")."""
+    from PySide6.QtGui import QContextMenuEvent
+
+    from app.topology.view import FLASH_MS
+
+    view = make_view(qtbot)
+    c = view.controller
+    menus: list[list[str]] = []
+    view.exec_menu = lambda menu, pos: menus.append([x.text() for x in menu.actions()])
+
+    def right_click(node_id: str) -> None:
+        item = view.node_items[node_id]
+        pos = view.mapFromScene(item.sceneBoundingRect().center())
+        view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                view.viewport().mapToGlobal(pos)))
+
+    assert view.highlight("rack:raleigh")
+    c.restart()  # the scene is rebuilt while the old rack item flashes
+    assert view.highlight("rack:raleigh")
+    new = view.node_items["rack:raleigh"]
+    assert isinstance(new, RackItem) and new.flash
+    right_click("compute:raleigh:1")
+    assert menus and any(t.startswith("Fail compute node 02") for t in menus[-1])
+    c.open(ROOT / "scenarios" / "unplanned-site-loss.yaml")  # another scenario, mid-flash
+    qtbot.wait(FLASH_MS + 300)  # the flash's timer fires after the rebuild: no error
+    assert view.highlight("router:dallas")
+    router = view.node_items["router:dallas"]
+    assert isinstance(router, BoxItem) and router.flash
+    qtbot.waitUntil(lambda: not router.flash, timeout=3000)
+    right_click("rack:dallas")
+    assert any(t.startswith("Lose rack dallas") for t in menus[-1])
+    # one flash at a time (the item under the click), on an item of the current scene
+    assert len([i for i in view.node_items.values() if getattr(i, "flash", False)]) == 1
+
+
+def test_a_view_is_freed_at_once_not_by_the_cycle_collector(qtbot: Any) -> None:
+    """No reference cycle through the view (its scene's tooltip callback, the fault
+    dialogs): a closed view and its scene go when the last reference does, not later in
+    the middle of another view's paint event, where the cycle collector destroyed them
+    and crashed the interpreter."""
+    import gc
+    import weakref
+
+    view = TopologyView(Controller(load_scenario_text(PAIRED)))
+    view.show()
+    qtbot.waitExposed(view)
+    view.highlight("rack:raleigh")
+    view.close()
+    ref = weakref.ref(view)
+    gc.disable()
+    try:
+        del view
+        assert ref() is None
+    finally:
+        gc.enable()

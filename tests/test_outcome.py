@@ -77,7 +77,7 @@ def test_losing_the_new_production_rack_loses_its_unreplicated_writes() -> None:
     first_write = min(t.workloads.by_name[w].started_at_s for w in ("orders-db", "orders-mq"))
     do(t, "lose-rack", rack="dallas")
     o = t.state()["outcome"]
-    written = t.replication.unapplied_bytes(1)
+    written = t.storage.replication.unapplied_bytes(1)
     assert o["data_loss_bytes"] == round(written) and written > 1e9
     assert o["rpo_achieved_s"] == pytest.approx(t.now - first_write, abs=1)
     assert t.state()["replication"]["rpo_s"] == pytest.approx(o["rpo_achieved_s"], abs=1e-6)

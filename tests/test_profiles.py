@@ -156,10 +156,10 @@ def test_r8_initial_copies_start_when_both_enabled_and_complete() -> None:
 def test_r9_monitoring_details_per_volume() -> None:
     t = make_twin(start="paired")
     t.run_for(600)
-    details = t.volume_details()
-    assert len(details) == len(t.volume_names) == 6
-    assert all(d["state"] == "consistent_synchronized" for d in details)
-    assert all(d["lag_bytes"] >= 0 for d in details)
+    details = t.state()["replication"]["per_volume"]
+    assert len(details["name"]) == len(details["state"]) == t.state()["replication"]["volumes"] == 6
+    assert all(s == "consistent_synchronized" for s in details["state"])
+    assert all(x >= 0 for x in details["lag_bytes"])
 
 
 # -- R10 the backup runs no workloads and accepts no deployments ------------------------------

@@ -52,8 +52,8 @@ def check_invariants(t) -> None:  # type: ignore[no-untyped-def]
     r = s["replication"]
     assert r["lag_bytes"] >= -1e-6
     assert 0.0 <= r["progress"] <= 1.0 + 1e-9
-    written = t.replication.written
-    applied = t.replication.applied
+    written = t.storage.replication.written
+    applied = t.storage.replication.applied
     assert (applied <= written + 1e-3).all()
     for name in RACKS:  # R10: a backup runs no workloads
         if s["profiles"][name] and s["profiles"][name]["role"] == "backup" \
@@ -92,8 +92,8 @@ def test_rpo_at_an_unplanned_failover_is_the_exposure_at_that_instant(
     t = make_twin({"fc_link": {"bandwidth_mbps": 400}}, start="paired", seed=seed)
     do(t, "surge-writes", workload="orders-db", write_mb_s=surge, **{"for": 3600})
     t.run_for(at)
-    exposure = t.replication.oldest_unapplied_age_s()
-    unapplied = t.replication.unapplied_bytes()
+    exposure = t.storage.replication.oldest_unapplied_age_s()
+    unapplied = t.storage.replication.unapplied_bytes()
     do(t, "lose-rack", rack="raleigh")
     do(t, "start-failover", rack="dallas", type="unplanned")
     o = t.state()["outcome"]

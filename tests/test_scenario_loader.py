@@ -631,6 +631,7 @@ YAML_BITS = st.sampled_from(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.data())
 def test_fuzz_mutations_of_the_example_text(data: st.DataObject) -> None:
@@ -683,6 +684,7 @@ def _paths(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return out
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=100)
 @given(st.data())
 def test_fuzz_structural_mutations_of_the_example(data: st.DataObject) -> None:
@@ -705,6 +707,7 @@ def test_fuzz_structural_mutations_of_the_example(data: st.DataObject) -> None:
     only_scenario_errors(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.dictionaries(KEYS, VALUES, max_size=6))
 def test_fuzz_random_mappings(doc: dict[Any, Any]) -> None:

@@ -517,31 +517,3 @@ class Twin:
                          "extra_latency_ms": s.extra_latency_s * 1000,
                          "bandwidth_mbps": self.site.link_bandwidth_mbps(k),
                          "loss_pct": s.loss_pct} for k, s in self.site.links.items()}
-
-    # -- for the app until it reads only the state document (issue 7) -----------------
-
-    @property
-    def replication(self) -> Any:
-        return self.storage.replication
-
-    @property
-    def volume_names(self) -> list[str]:
-        return self.storage.volume_names
-
-    def write_rate_bps(self) -> float:
-        return float(self.storage.replication.write_rate_bps)
-
-    @property
-    def graph(self) -> Any:
-        from twin.topology import build_topology
-
-        if not hasattr(self, "_graph"):
-            self._graph = build_topology(self.system)
-        return self._graph
-
-    def volume_details(self) -> list[dict[str, Any]]:
-        v = self.storage.per_volume()
-        return [{"volume": n, "state": v["state"][i], "progress": v["progress"][i],
-                 "lag_bytes": v["lag_bytes"][i],
-                 "rpo_s": math.inf if v["rpo_s"][i] is None else v["rpo_s"][i]}
-                for i, n in enumerate(v["name"])]

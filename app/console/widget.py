@@ -11,7 +11,7 @@ built once and refreshed from ``controller.state()`` on each ``controller.frame`
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,60 +27,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import dialogs
-from app.dialogs import (
-    ERROR_COLOR,
-    MUTED_COLOR,
-    OK_COLOR,
+from app.console.failover import (
     Checklist,
-    CreateProfileDialog,
-    EnableDialog,
     FailoverBackupDialog,
+    FailoverDialog,
     FailoverPrimaryDialog,
-    MessageLine,
-    MonitorDetailsDialog,
     after_items,
-    management_summary,
-    storage_summary,
 )
+from app.console.message import MessageLine, State
+from app.console.monitor import MonitorDetailsDialog, management_summary, storage_summary
+from app.console.profile import CreateProfileDialog, EnableDialog, validation_html
+from app.theme import ERROR_TEXT, MUTED_TEXT, OK_TEXT, PROFILE, ROLE, C
 from twin import actions as A
 from twin.events import Result
 
 if TYPE_CHECKING:
     from app.controller import Controller
 
-State = dict[str, Any]
+W = TypeVar("W", bound=QWidget)
 
-CHECK_LABELS = {
-    "peer_reachable": "Peer reachable and trusted",
-    "same_model": "Same model number",
-    "same_compute_nodes": "Same number of compute nodes",
-    "firmware": "Same firmware, 1.1 or later",
-    "same_fixpack": "Same fixpack level",
-    "v7000_replication": "V7000 configured for replication",
-    "fc_connectivity": "Fibre Channel connectivity",
-    "same_vlans": "Same VLANs",
-    "same_ip_pools": "Same IP address pools",
-    "latency": "Round trip within the Global Mirror limit",
-}
 UNAVAILABLE_TIP = "Available once disaster recovery is enabled on this rack (R5)."
-
-
-def validation_html(checks: dict[str, Any]) -> str:
-    """Every R6 check by name, passed or failed, with its detail: one wrapped paragraph
-    each, so the list reads in a narrow dock."""
-    rows = []
-    for name, c in checks.items():
-        ok = bool(c.get("ok"))
-        label = html.escape(CHECK_LABELS.get(name, name))
-        detail = html.escape(str(c.get("detail", "")))
-        if ok:
-            rows.append(f"<p style='margin:0 0 4px 0'><span style='color:{OK_COLOR}'>✓</span> "
-                        f"{label}<br><span style='color:{MUTED_COLOR}'>{detail}</span></p>")
-        else:
-            rows.append(f"<p style='margin:0 0 4px 0; color:{ERROR_COLOR}'><b>✗ {label}: "
-                        f"failed</b><br>{detail}</p>")
-    return "".join(rows)
 
 
 def _link_button(text: str) -> QPushButton:
@@ -90,10 +56,10 @@ def _link_button(text: str) -> QPushButton:
     b.setCursor(Qt.CursorShape.PointingHandCursor)
     b.setFlat(True)
     b.setStyleSheet(
-        "QPushButton#link { color: #0f62fe; text-decoration: underline; border: none;"
+        f"QPushButton#link {{ color: {C.ACCENT}; text-decoration: underline; border: none;"
         " background: transparent; padding: 2px 4px; font-weight: normal; }"
-        " QPushButton#link:disabled { color: #a8a8a8; }"
-        " QPushButton#link:hover { color: #0043ce; }")
+        f" QPushButton#link:disabled {{ color: {C.DISABLED}; }}"
+        f" QPushButton#link:hover {{ color: {C.ACCENT_DARK}; }}")
     return b
 
 
@@ -107,7 +73,7 @@ def _section(title: str) -> QGroupBox:
     return box
 
 
-def _plain(w: QWidget) -> QWidget:
+def _plain(w: W) -> W:
     """Undo the bold a group box title passes on to its children."""
     f = w.font()
     f.setBold(False)
@@ -133,7 +99,7 @@ class DrConsole(QWidget):
         self.create_dialog: CreateProfileDialog | None = None
         self.enable_dialog: EnableDialog | None = None
         self.monitor_dialog: MonitorDetailsDialog | None = None
-        self.failover_dialogs: dict[str, dialogs._FailoverDialog] = {}
+        self.failover_dialogs: dict[str, FailoverDialog] = {}
         self._build()
         controller.frame.connect(self.refresh)
         controller.scenarioLoaded.connect(self._scenario_loaded)
@@ -152,7 +118,7 @@ class DrConsole(QWidget):
         tf.setBold(True)
         self.title.setFont(tf)
         self.subtitle = QLabel("Disaster recovery profile")
-        self.subtitle.setStyleSheet(f"color: {MUTED_COLOR};")
+        self.subtitle.setStyleSheet(f"color: {MUTED_TEXT};")
         self.subtitle.setWordWrap(True)
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -162,7 +128,8 @@ class DrConsole(QWidget):
         self.lost_banner = QLabel()
         self.lost_banner.setWordWrap(True)
         self.lost_banner.setStyleSheet(
-            "QLabel { background: #424242; color: white; padding: 6px; border-radius: 4px; }")
+            f"QLabel {{ background: {C.FRAME}; color: {C.PAPER}; padding: 6px;"
+            " border-radius: 4px; }")
         self.lost_banner.hide()
         outer.addWidget(self.lost_banner)
 
@@ -195,7 +162,7 @@ class DrConsole(QWidget):
         for row, (name, w) in enumerate((("State", self.state_label), ("Role", self.role_label),
                                           ("Peer", self.peer_label)), start=1):
             cap = QLabel(name)
-            cap.setStyleSheet(f"color: {MUTED_COLOR};")
+            cap.setStyleSheet(f"color: {MUTED_TEXT};")
             grid.addWidget(cap, row, 1, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(w, row, 2)
         grid.setColumnStretch(2, 1)
@@ -234,7 +201,7 @@ class DrConsole(QWidget):
         self.validation_list.setWordWrap(True)
         self.validation_list.setTextFormat(Qt.TextFormat.RichText)
         self.validation_list.setStyleSheet(
-            "QLabel#validation-list { background: white; border: 1px solid #dadce0;"
+            f"QLabel#validation-list {{ background: {C.PAPER}; border: 1px solid {C.LINE};"
             " border-radius: 4px; padding: 4px; }")
         self.validation_list.hide()
         body.addWidget(self.validation_toggle)
@@ -285,12 +252,12 @@ class DrConsole(QWidget):
         self.failover_details_button.clicked.connect(self.open_failover_dialog)
         self.start_failover_button = _plain(QPushButton("Start Failover"))
         self.start_failover_button.clicked.connect(self.start_failover)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.failover_details_button)
-        row.addWidget(self.start_failover_button)
+        buttons_row = QHBoxLayout()
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(self.failover_details_button)
+        buttons_row.addWidget(self.start_failover_button)
         fl.addWidget(self.failover_text)
-        fl.addLayout(row)
+        fl.addLayout(buttons_row)
         body.addWidget(self.failover_box)
 
         body.addStretch(1)
@@ -316,9 +283,9 @@ class DrConsole(QWidget):
     # -- dialogs ------------------------------------------------------------------------------
 
     def open_create_dialog(self) -> CreateProfileDialog:
-        twin = self.controller.twin
-        peer = twin.system.rack(twin.system.peer_of(self.rack))
-        local = twin.system.rack(self.rack)
+        system = self.controller.system
+        peer = system.rack(system.peer_of(self.rack))
+        local = system.rack(self.rack)
         dlg = CreateProfileDialog(
             self.rack, peer_address=peer.management_address,
             peer_user=peer.users[0].id if peer.users else "",
@@ -349,7 +316,7 @@ class DrConsole(QWidget):
         dlg.raise_()
         return dlg
 
-    def failover_dialog(self) -> dialogs._FailoverDialog:
+    def failover_dialog(self) -> FailoverDialog:
         """The failover dialog for this rack's role (kept, so ticks and the chosen type
         persist while the console lives)."""
         p = self._profile(self.controller.state()) or {}
@@ -362,7 +329,7 @@ class DrConsole(QWidget):
         dlg.refresh(self.controller.state())
         return dlg
 
-    def open_failover_dialog(self) -> dialogs._FailoverDialog:
+    def open_failover_dialog(self) -> FailoverDialog:
         dlg = self.failover_dialog()
         dlg.show()
         dlg.raise_()
@@ -426,21 +393,19 @@ class DrConsole(QWidget):
             self.role_label.setText("—")
             self.peer_label.setText("—")
         else:
-            defined = p["state"] == "defined"
-            color = MUTED_COLOR if defined else OK_COLOR
+            state = PROFILE[p["state"]]
             self.icon.setText(p.get("icon", "/"))
-            restyle(self.icon, f"QLabel {{ color: white; background: {color};"
+            restyle(self.icon, f"QLabel {{ color: {C.PAPER}; background: {state.colour};"
                     " border-radius: 15px; font-weight: bold; font-size: 16px; }")
-            self.icon.setToolTip(p["state"].capitalize())
+            self.icon.setToolTip(state.label)
             self.profile_name.setText(f"{self.rack}-dr")
-            self.state_label.setText(p["state"].capitalize())
-            role = p.get("role", "none")
-            self.role_label.setText("(none)" if role == "none" else role.capitalize())
+            self.state_label.setText(state.label)
+            self.role_label.setText(ROLE[p.get("role", "none")].label)
             # break a long address after a dot, never at a hyphen
             address = (html.escape(p.get("peer_address", ""))
                        .replace("-", "\u2011").replace(".", ".\u200b"))
             self.peer_label.setText(f"{address}<br><span style='color:"
-                                    f"{MUTED_COLOR}'>{p.get('peer', '')}, user "
+                                    f"{MUTED_TEXT}'>{p.get('peer', '')}, user "
                                     f"{html.escape(p.get('peer_user', ''))}</span>")
         self.create_button.setVisible(p is None)
         self.validate_button.setVisible(p is not None)
@@ -464,7 +429,7 @@ class DrConsole(QWidget):
         self.validation_toggle.show()
         text = f"Validation: {len(checks) - len(failed)}/{len(checks)} checks passed"
         self.validation_toggle.setText(text)
-        restyle(self.validation_toggle, f"color: {ERROR_COLOR if failed else OK_COLOR};")
+        restyle(self.validation_toggle, f"color: {ERROR_TEXT if failed else OK_TEXT};")
         self.validation_list.setVisible(self.validation_toggle.isChecked())
 
     def _refresh_sections(self, s: State, p: State | None) -> None:

@@ -66,7 +66,7 @@ class GlobalMirrorPeer:
         self.hist_sent: list[float] = [0.0]  # group sent at those times
         self.tau_freeze = 0.0  # write time of the oldest unapplied write at the freeze
         self.copy = np.zeros(self.n)
-        self.samples: list[tuple[float, float, float]] = []  # (t, lag, rpo)
+        self.samples: list[tuple[float, float, float, float]] = []  # (t, lag, rpo, copying)
 
     # -- the documented equations ----------------------------------------------------
 
@@ -188,7 +188,7 @@ class GlobalMirrorPeer:
 
     # -- SimPy -------------------------------------------------------------------------
 
-    def run(self, horizon_s: float) -> list[tuple[float, float, float]]:
+    def run(self, horizon_s: float) -> list[tuple[float, float, float, float]]:
         env = simpy.Environment()
         plan = list(self.plan)
         self.delay = self.mirror_delay(float(self.rates(0.0).sum()))
@@ -196,6 +196,13 @@ class GlobalMirrorPeer:
         def clock():  # type: ignore[no-untyped-def]
             t = 0
             while t < horizon_s:
+                if self.mode == "sync":
+                    # applied bytes are committed at every step (they never go back), then
+                    # the delay is that of the rates from t: when it grows, application
+                    # pauses until it catches up (docs/replication.md);
+                    # the write-rate change at t comes before the instructor's event at t
+                    self.applied_now(float(t))
+                    self.delay = self.mirror_delay(min(float(self.rates(t).sum()), self.bw))
                 while plan and plan[0][0] <= t:
                     _, what = plan.pop(0)
                     if what == "cut":
@@ -204,7 +211,7 @@ class GlobalMirrorPeer:
                         self.resume(t)
                 if t % self.every == 0:
                     lag, rpo = self.lag_rpo(float(t))
-                    self.samples.append((float(t), lag, rpo))
+                    self.samples.append((float(t), lag, rpo, float(self.mode == "copy")))
                 self.step(float(t))
                 t += 1
                 yield env.timeout(1)

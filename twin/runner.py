@@ -5,6 +5,13 @@ the previous step finished) time has come. ``wait`` runs the twin until its cond
 holds or its timeout passes; ``check`` compares the state document now. A console action
 that the system refuses is recorded, and the run goes on; ``expect: refused`` inverts
 what counts as as expected.
+
+Two modes (scenario-format.md, "Who does what"): in **autoplay** every step runs; in
+**trainee** mode the instructor's steps run on their timeline and the operator's steps
+are not played — they are the answer key, reached at their time — while the trainee acts
+(:meth:`Runner.act`, from the GUI, or a planned list of actions with absolute times for
+``drtwin run --trainee``). At equal times the instructor's steps come first. Every run
+ends with an assessment (twin/assessment.py).
 """
 
 from __future__ import annotations
@@ -15,9 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from twin import actions as A
+from twin.assessment import RunFacts, assess
 from twin.durations import format_bytes, format_duration
+from twin.events import Result
 from twin.scenario import Scenario, Step
 from twin.twin import Twin
+
+MODES = ("autoplay", "trainee")
 
 DEFAULT_WAIT_TIMEOUT_S = 24 * 3600.0
 _MISSING = object()
@@ -70,19 +81,52 @@ class StepResult:
     do: str
     ok: bool
     message: str
+    accepted: bool | None = None  # did the system take the action (None: not an action)
+    by: str = "instructor"  # whose step: instructor | operator
+    skipped: bool = False  # an operator step not played in trainee mode (the answer key)
+    action: A.Action | None = None
+
+
+@dataclass
+class TraineeAction:
+    """One action of the trainee (or of the actions file standing in for the trainee)."""
+
+    at_s: float
+    action: A.Action
+    expect: str | None  # refused: a refused attempt replayed as such
+    accepted: bool
+    ok: bool  # as expected
+    message: str
 
 
 class Runner:
-    """Runs a scenario step by step; the GUI drives the same object one step at a time."""
+    """Runs a scenario step by step; the GUI drives the same object one step at a time.
+    ``mode`` is autoplay or trainee; ``trainee`` (trainee mode, headless) is the planned
+    actions with their absolute ``at``; ``trainee_name`` names who played."""
 
-    def __init__(self, scenario: Scenario, twin: Twin | None = None) -> None:
+    def __init__(self, scenario: Scenario, twin: Twin | None = None, *,
+                 mode: str = "autoplay", trainee: list[Step] | None = None,
+                 trainee_name: str | None = None, hints: list[float] | None = None) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         self.scenario = scenario
         self.twin = twin or Twin(scenario.system, seed=scenario.seed, start=scenario.start)
+        self.mode = mode
+        self.trainee_name = trainee_name
         self.steps: list[StepResult] = []
         self.checks: list[dict[str, Any]] = []
+        self.actions: list[TraineeAction] = []  # the trainee's, in trainee mode
+        self.answer_key: list[dict[str, Any]] = []  # the operator steps not played
+        self.hints: list[float] = []
         self.next_index = 0
         self._prev_done_at = 0.0
         self._waiting: tuple[float, float] | None = None  # (started, deadline) of a wait
+        self._accepted: bool | None = None  # of the step being executed
+        self._skipped = False
+        self._plan = sorted(trainee or [], key=lambda st: (st.at_s or 0.0, st.index))
+        self._planned_hints = sorted(hints or [])
+        if mode == "autoplay" and (self._plan or self._planned_hints):
+            raise ValueError("trainee actions are played in trainee mode")
 
     @property
     def waiting(self) -> bool:
@@ -97,10 +141,73 @@ class Runner:
             return max(step.at_s, self.twin.now)
         return max(self._prev_done_at + (step.after_s or 0.0), self.twin.now)
 
+    @property
+    def time_limit_s(self) -> float | None:
+        return self.scenario.time_limit_s if self.mode == "trainee" else None
+
     def advance_to(self, t: float) -> list[StepResult]:
-        """Play the scenario up to simulated time ``t`` (math.inf: to its last step) and
-        return the steps finished on the way. Never blocks on a ``wait``: the GUI calls this
-        once a frame, and a wait in progress carries over to the next call."""
+        """Play the scenario up to simulated time ``t`` (math.inf: to its last step and the
+        last planned trainee action) and return the steps finished on the way. Never blocks
+        on a ``wait``: the GUI calls this once a frame, and a wait in progress carries over
+        to the next call. A planned trainee action runs at its time, after the instructor's
+        steps due then."""
+        finished: list[StepResult] = []
+        while True:
+            nxt = min([x for x in (self._plan[0].at_s if self._plan else None,
+                                   self._planned_hints[0] if self._planned_hints else None)
+                       if x is not None], default=math.inf)
+            finished += self._advance_timeline(min(t, nxt))
+            if nxt > t or not math.isfinite(nxt):
+                break
+            if self._planned_hints and self._planned_hints[0] <= nxt:
+                self._planned_hints.pop(0)
+                self.hint()
+                continue
+            step = self._plan.pop(0)
+            if nxt > self.twin.now:
+                self.twin.run_until(nxt)
+            self.act(step.action, expect=step.expect)
+        return finished
+
+    def act(self, action: A.Action, expect: str | None = None) -> Result:
+        """The trainee (or an operator outside the scenario) applies ``action`` now; it is
+        recorded with its answer, refused attempts included."""
+        res = self.twin.apply(action)
+        ok = res.ok == (expect != "refused")
+        msg = res.text if res.ok else f"refused: {res.text}"
+        if not ok:
+            msg += f" (expected {expect or 'accepted'})"
+        self.actions.append(TraineeAction(self.twin.now, action, expect, res.ok, ok, msg))
+        return res
+
+    def next_expected(self) -> dict[str, Any] | None:
+        """The answer key's next action the trainee has not done: what a hint shows."""
+        done = [e for e in self.twin.journal if e.result.ok]
+        used: set[int] = set()
+        for step in self.scenario.steps:
+            if step.role != "operator":
+                continue
+            key = _key_entry(step, None)
+            match = next((i for i, e in enumerate(done) if i not in used
+                          and e.action.do == key["do"]
+                          and all(getattr(e.action, f, None) == key[f]
+                                  for f in ("rack", "type", "role") if key.get(f) is not None)),
+                         None)
+            if match is None:
+                return key
+            used.add(match)
+        return None
+
+    def hint(self) -> str:
+        """The next expected action, as a hint to the trainee (it costs points)."""
+        self.hints.append(self.twin.now)
+        nxt = self.next_expected()
+        text = (f"Next: {nxt['describe']}." if nxt is not None
+                else "Every action of the procedure is done: watch the service come back.")
+        self.twin.log.log("note", None, f"Hint: {text}")
+        return text
+
+    def _advance_timeline(self, t: float) -> list[StepResult]:
         twin = self.twin
         finished: list[StepResult] = []
         while not self.done:
@@ -155,7 +262,12 @@ class Runner:
         a = step.action
         if isinstance(a, A.Check):
             return self._check(step.index, dict(a.that))
+        if self.mode == "trainee" and step.role == "operator":
+            self.answer_key.append(_key_entry(step, self.twin.now))
+            self._skipped = True
+            return True, "answer key: the trainee plays this step"
         res = self.twin.apply(a)
+        self._accepted = res.ok
         expect = step.expect or "accepted"
         ok = res.ok == (expect == "accepted")
         msg = res.text if res.ok else f"refused: {res.text}"
@@ -164,7 +276,10 @@ class Runner:
         return ok, msg
 
     def _finish(self, step: Step, started: float, ok: bool, msg: str) -> StepResult:
-        result = StepResult(step.index, started, step.action.do, ok, msg)
+        result = StepResult(step.index, started, step.action.do, ok, msg,
+                            accepted=self._accepted, by=step.role, skipped=self._skipped,
+                            action=step.action)
+        self._accepted, self._skipped = None, False
         self.steps.append(result)
         self.next_index += 1
         self._prev_done_at = self.twin.now
@@ -191,26 +306,80 @@ class Runner:
         return (not bad), ("all held" if not bad else "; ".join(bad))
 
     def run(self) -> dict[str, Any]:
-        self.advance_to(math.inf)
+        limit = self.time_limit_s
+        self.advance_to(math.inf if limit is None else limit)
         return self.report()
 
     def report(self) -> dict[str, Any]:
         twin = self.twin
-        ok = all(s.ok for s in self.steps) and all(c["ok"] for c in self.checks)
+        ok = (all(s.ok for s in self.steps) and all(c["ok"] for c in self.checks)
+              and all(a.ok for a in self.actions))
         outcome = twin.outcome.to_dict(twin.now)
+        objectives = grade(self.scenario.objectives, outcome, twin.now)
+        final_state = twin.state()
+        steps = [_step_record(s) for s in self.steps]
+        facts = RunFacts(
+            mode=self.mode, journal=twin.journal, steps=steps, checks=self.checks,
+            objectives=objectives, outcome=outcome, final_state=final_state,
+            events=twin.events, answer_key=self.answer_key, hints=self.hints,
+            time_limit_s=self.time_limit_s, pass_mark=self.scenario.pass_mark,
+            racks=twin.system.rack_names)
         return {
             "scenario": self.scenario.name,
             "file": self.scenario.path,
             "seed": self.scenario.seed,
+            "mode": self.mode,
+            "trainee": self.trainee_name,
             "ok": ok,
-            "steps": [{"index": s.index, "at_s": round(s.at_s, 6), "do": s.do, "ok": s.ok,
-                       "message": s.message} for s in self.steps],
+            "steps": steps,
             "checks": self.checks,
-            "objectives": grade(self.scenario.objectives, outcome, twin.now),
+            "trainee_actions": [_action_record(a) for a in self.actions],
+            "answer_key": self.answer_key,
+            "hints_s": [round(h, 6) for h in self.hints],
+            "objectives": objectives,
             "outcome": outcome,
-            "final_state": twin.state(),
+            "assessment": assess(facts),
+            "final_state": final_state,
             "events": [e.to_dict() for e in twin.events],
         }
+
+
+def _fields(action: A.Action) -> dict[str, Any]:
+    """The action's own fields as the scenario writes them (no password, no ``do``)."""
+    d = action.to_dict()
+    d.pop("do", None)
+    for key in ("until", "that"):
+        if key in d:
+            d[key] = A.thaw(getattr(action, key))
+    return d
+
+
+def _step_record(s: StepResult) -> dict[str, Any]:
+    rec: dict[str, Any] = {"index": s.index, "at_s": round(s.at_s, 6), "do": s.do,
+                           "ok": s.ok, "message": s.message, "accepted": s.accepted,
+                           "by": s.by}
+    if s.skipped:
+        rec["skipped"] = True
+    if s.action is not None:
+        rec.update({k: v for k, v in _fields(s.action).items() if k not in rec})
+    return rec
+
+
+def _action_record(a: TraineeAction) -> dict[str, Any]:
+    rec: dict[str, Any] = {"at_s": round(a.at_s, 6), "do": a.action.do,
+                           "accepted": a.accepted, "ok": a.ok, "message": a.message}
+    if a.expect:
+        rec["expect"] = a.expect
+    rec.update({k: v for k, v in _fields(a.action).items() if k not in rec})
+    return rec
+
+
+def _key_entry(step: Step, reached_at: float | None) -> dict[str, Any]:
+    """An operator step of the scenario as an entry of the answer key."""
+    d = _fields(step.action)
+    return {"index": step.index, "do": step.action.do, "describe": step.action.describe(),
+            "expected_at_s": None if reached_at is None else round(reached_at, 6),
+            **{k: d[k] for k in ("rack", "type", "role", "link", "workload") if k in d}}
 
 
 def grade(objectives: dict[str, Any], outcome: dict[str, Any], now: float) -> dict[str, Any]:
@@ -240,8 +409,8 @@ def grade(objectives: dict[str, Any], outcome: dict[str, Any], now: float) -> di
     return out
 
 
-def run_scenario(scenario: Scenario) -> dict[str, Any]:
-    return Runner(scenario).run()
+def run_scenario(scenario: Scenario, **kw: Any) -> dict[str, Any]:
+    return Runner(scenario, **kw).run()
 
 
 def summary(report: dict[str, Any]) -> str:

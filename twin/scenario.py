@@ -111,6 +111,15 @@ class Step:
     after_s: float | None  # time since the previous step finished
     action: Action
     expect: str | None  # accepted | refused | None (console refusals are then reported)
+    by: str | None = None  # instructor | operator; None: by the action's kind
+
+    @property
+    def role(self) -> str:
+        """Whose step it is: the operator's (console actions) or the instructor's (faults,
+        notes, waits, checks), unless the step says ``by:``."""
+        if self.by is not None:
+            return self.by
+        return "operator" if self.action.kind == "console" else "instructor"
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,9 @@ class Scenario:
     objectives: dict[str, float | None] = field(default_factory=dict)  # rpo_s, rto_s
     steps: tuple[Step, ...] = ()
     source_text: str = field(default="", repr=False)
+    briefing: str = ""  # what the trainee reads first (trainee mode)
+    time_limit_s: float | None = None  # the exercise's time limit, from the start
+    pass_mark: float = 70.0  # the assessment's pass mark (twin/assessment.py)
 
 
 @functools.cache

@@ -357,7 +357,7 @@ class Storage:
             "rpo_s": [None if not math.isfinite(x) else x for x in rpo.tolist()],
         }
 
-    def state_doc(self, rpo_exposure_s: float) -> dict[str, Any]:
+    def state_doc(self, rpo_exposure_s: float, per_volume: bool = True) -> dict[str, Any]:
         r = self.replication
         sides = {}
         for rack, side in self.side.items():
@@ -377,6 +377,6 @@ class Storage:
             "write_rate_bps": r.write_rate_bps,
             "direction": [self.source, self.target],
             "volumes": len(self.volume_names),
-            "per_volume": self.per_volume(),
+            **({"per_volume": self.per_volume()} if per_volume else {}),
         }
 

@@ -84,6 +84,22 @@ class _Clock:
         return self._kernel.schedule_at(time, self._wrap(callback), priority, label)
 
 
+# what the journal keeps of the system before each action: enough to grade the procedure
+JOURNAL_CONTEXT = frozenset({"racks", "profiles", "workloads", "service", "management",
+                             "replication"})
+
+
+@dataclasses.dataclass(frozen=True)
+class JournalEntry:
+    """One action applied: when, what, the system's answer, and the state just before
+    (the sections of ``JOURNAL_CONTEXT`` and the replication's state)."""
+
+    t_s: float
+    action: A.Action
+    result: Result
+    before: StateDoc
+
+
 class Twin:
     """The headless, deterministic twin. Same system, start and seed: same run."""
 
@@ -119,6 +135,9 @@ class Twin:
         self.network = Network(system, self.clock, self.log, self.site)
         self.faults = Faults(self.site)
         self._handlers = self._build_handlers()
+        # every action applied, accepted or refused, with what the system looked like just
+        # before: what the assessment grades the procedure on (twin/assessment.py)
+        self.journal: list[JournalEntry] = []
 
         self._wake: Handle | None = None
         self._derived_key = (-1, -1)
@@ -300,7 +319,9 @@ class Twin:
 
     def apply(self, action: A.Action) -> Result:
         """Accept or refuse one action, as the console (or the instructor) would. Every
-        action, accepted or refused, goes into the event log."""
+        action, accepted or refused, goes into the event log and the journal."""
+        before = None if action.kind == "flow" else self.state(only=JOURNAL_CONTEXT,
+                                                                per_volume=False)
         res = self._check_target(action)
         if res is None:
             handler = self._handlers.get(type(action))
@@ -325,6 +346,8 @@ class Twin:
         else:
             self.log.insert(at, "refused", rack, f"{action.describe()} refused: {res.text}",
                             item=self._item_of(action))
+        if before is not None:
+            self.journal.append(JournalEntry(self.now, action, res, before))
         self._after_change()
         return res
 
@@ -463,16 +486,16 @@ class Twin:
 
     # -- the read model ------------------------------------------------------------------
 
-    def state(self, only: Collection[str] | None = None) -> StateDoc:
+    def state(self, only: Collection[str] | None = None, per_volume: bool = True) -> StateDoc:
         """The state document of scenario-format.md (strict JSON). ``only`` names the top
         keys to build (e.g. ``{"service"}`` for a wait on ``service.available``); the
-        others are then absent."""
+        others are then absent, as is ``replication.per_volume`` without ``per_volume``."""
         parts: dict[str, Callable[[], Any]] = {
             "time_s": lambda: self.now,
             "racks": self._racks_doc,
             "profiles": self.profiles.state_doc,
             "links": self._links_doc,
-            "replication": lambda: self.storage.state_doc(self.rpo_exposure_s()),
+            "replication": lambda: self.storage.state_doc(self.rpo_exposure_s(), per_volume),
             "management": self.management.state_doc,
             "workloads": lambda: self.workloads.state_doc(self.network.reachable,
                                                           self.storage.write_mb_s),
@@ -487,9 +510,10 @@ class Twin:
             if only is None or key in only:
                 value = build()
                 if key == "replication":  # per_volume is built JSON-safe, and it is big
-                    per_volume = value.pop("per_volume")
+                    volumes = value.pop("per_volume", None)
                     value = _json_safe(value)
-                    value["per_volume"] = per_volume
+                    if volumes is not None:
+                        value["per_volume"] = volumes
                 else:
                     value = _json_safe(value)
                 doc[key] = value

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from twin import actions as A
 from twin.assessment import RunFacts, assess
 from twin.durations import format_bytes, format_duration
@@ -339,9 +341,36 @@ class Runner:
             "objectives": objectives,
             "outcome": outcome,
             "assessment": assess(facts),
+            "series": _series(twin),
             "final_state": final_state,
             "events": [e.to_dict() for e in twin.events],
         }
+
+
+REPORT_SERIES = ("lag_bytes", "rpo_s", "available", "writes_bps", "demand_bps",
+                 "throughput_bps", "bandwidth_bps", "progress", "host_delay_s")
+REPORT_POINTS = 600  # the report's plots need no more (a day at 10 s is 8,640 samples)
+
+
+def _series(twin: Twin) -> dict[str, list[float | None]]:
+    """The time series for the report's plots, down-sampled to at most REPORT_POINTS
+    (each point the largest of its span, so a peak is never lost); null where unbounded."""
+    times = twin.series.times
+    n = len(times)
+    if n == 0:
+        return {"t_s": [], **{k: [] for k in REPORT_SERIES}}
+    step = max(1, -(-n // REPORT_POINTS))
+    idx = np.arange(0, n, step)
+    out: dict[str, list[float | None]] = {"t_s": [round(float(x), 3) for x in times[idx]]}
+    for name in REPORT_SERIES:
+        y = twin.series.get(name)[1]
+        pad = (-n) % step
+        blocks = np.concatenate([y, np.full(pad, np.nan)]).reshape(-1, step)
+        with np.errstate(all="ignore"):
+            peak = np.where(np.all(np.isnan(blocks), axis=1), np.nan,
+                            np.nanmax(np.where(np.isnan(blocks), -np.inf, blocks), axis=1))
+        out[name] = [None if not np.isfinite(v) else round(float(v), 6) for v in peak]
+    return out
 
 
 def _fields(action: A.Action) -> dict[str, Any]:

@@ -139,6 +139,8 @@ class Scenario:
     briefing: str = ""  # what the trainee reads first (trainee mode)
     time_limit_s: float | None = None  # the exercise's time limit, from the start
     pass_mark: float = 70.0  # the assessment's pass mark (twin/assessment.py)
+    strategies: dict[str, dict[str, Any]] = field(default_factory=dict)  # twin/strategies.py
+    cost: dict[str, float] = field(default_factory=dict)  # objectives.cost: penalty rates
 
 
 @functools.cache

@@ -82,12 +82,12 @@ def parse_vary(text: str) -> Vary:
         if n < 2:
             raise SweepError(f"--vary {text!r}: a range needs at least 2 values")
         lo, hi, unit = _number(lo_t, text), _number(hi_t, text), _is_duration(lo_t)
-        values = [float(x) for x in np.linspace(lo, hi, n)]
+        points = [float(x) for x in np.linspace(lo, hi, n)]
+        values: list[Any] = points
         if unit:
-            values = [f"{x:g}s" for x in values]
-        elif float(lo).is_integer() and float(hi).is_integer() and all(
-                float(x).is_integer() for x in values):
-            values = [int(x) for x in values]
+            values = [f"{x:g}s" for x in points]
+        elif all(x.is_integer() for x in points):
+            values = [int(x) for x in points]
         return Vary(path, tuple(values))
     return Vary(path, tuple(_scalar(v.strip()) for v in rhs.split(",") if v.strip()))
 
@@ -278,7 +278,8 @@ def run_dask(text: str, path: str | None, specs: Sequence[RunSpec],
              ) -> list[dict[str, Any]]:
     """On an existing Dask cluster; checks that its workers run the same packages."""
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
     except ImportError:
         raise SweepError("a --scheduler needs Dask's distributed package: pip install "
                          "'dask[distributed]'") from None

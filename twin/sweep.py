@@ -334,14 +334,15 @@ def summarise(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def sweep(text: str, path: str | None, varies: Sequence[Vary], monte_carlo: int | None = None,
           strategies: Sequence[str] | None = None, scheduler: str | None = None,
           workers: int | None = None, progress: Progress | None = None,
-          cancelled: Callable[[], bool] | None = None, base_seed: int | None = None
-          ) -> dict[str, Any]:
+          cancelled: Callable[[], bool] | None = None, base_seed: int | None = None,
+          connect_timeout_s: float = 30.0) -> dict[str, Any]:
     """Run the sweep; rows in run order (the same whatever the executor)."""
     seed = base_seed if base_seed is not None else int((yaml.safe_load(text) or {})
                                                         .get("seed", 0) or 0)
     specs = plan(varies, monte_carlo, seed)
     if scheduler:
-        rows = run_dask(text, path, specs, strategies, scheduler, progress=progress)
+        rows = run_dask(text, path, specs, strategies, scheduler, progress=progress,
+                        timeout_s=connect_timeout_s)
     else:
         rows = run_local(text, path, specs, strategies, workers, progress=progress,
                          cancelled=cancelled)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app import resources
 
@@ -163,7 +163,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sweep_summary(result: dict) -> str:  # type: ignore[type-arg]
+def _sweep_summary(result: dict[str, Any]) -> str:
     from twin.durations import format_bytes, format_duration
 
     lines = [f"{result['runs']} runs" + (f", varying {', '.join(result['varied'])}"

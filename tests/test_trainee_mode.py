@@ -135,3 +135,31 @@ def test_autoplay_refuses_a_trainee_plan() -> None:
     sc = load_scenario(str(SITE_LOSS))
     with pytest.raises(ValueError, match="trainee mode"):
         Runner(sc, trainee=[Step(0, 0, 1.0, None, A.Validate(rack="dallas"), None)])
+
+
+def test_a_branch_replays_the_run_to_that_instant_and_then_goes_its_own_way() -> None:
+    from twin.runner import versus
+
+    sc = load_scenario(str(SITE_LOSS))
+    a = Runner(sc, mode="trainee", trainee_name="ann")
+    a.advance_to(3700.0)  # the site is lost; the trainee has declared the disaster
+    a.act(A.StartFailover(rack="dallas", type="unplanned"))
+    b = a.branch()
+    assert b.twin.state() == a.twin.state()
+    assert [(e.t_s, e.message) for e in b.twin.events] == \
+        [(e.t_s, e.message) for e in a.twin.events]
+    assert [x.action for x in b.actions] == [x.action for x in a.actions]
+    for act in (A.AddComputeNodes(rack="dallas"), A.ConfigureTorSwitches(rack="dallas"),
+                A.StartWorkloads(rack="dallas"), A.AdvertiseRoutes(rack="dallas")):
+        a.act(act)
+    for act in (A.StartWorkloads(rack="dallas"), A.AdvertiseRoutes(rack="dallas")):
+        b.act(act)  # branch b forgets the compute nodes and the ToR switches
+    ra, rb = a.run(), b.run()
+    assert ra["outcome"]["rto_s"] is not None and rb["outcome"]["rto_s"] is None
+    v = versus(ra, rb)
+    assert v["a"]["score"] > v["b"]["score"]
+    assert v["differences"]["score"]["b_minus_a"] < 0
+    assert any("add-compute-nodes" in d for d in v["deviations_only_in_b"])
+    assert v["first_different_action"] == 1
+    with pytest.raises(ValueError, match="cannot branch"):
+        a.branch(10 * 86_400)

@@ -182,6 +182,24 @@ class Runner:
         self.actions.append(TraineeAction(self.twin.now, action, expect, res.ok, ok, msg))
         return res
 
+    def branch(self, at_s: float | None = None) -> Runner:
+        """A second timeline from ``at_s`` (default: now): a new twin rebuilt by replaying
+        this run's actions up to that instant (determinism makes it the same run until
+        then), ready for the trainee to try another decision (issue 11)."""
+        at = self.twin.now if at_s is None else float(at_s)
+        if at > self.twin.now:
+            raise ValueError(f"cannot branch at {at} s: this run is at {self.twin.now} s")
+        if self.mode == "autoplay":
+            other = Runner(self.scenario, mode="autoplay", trainee_name=self.trainee_name)
+        else:
+            plan = [Step(i, 0, a.at_s, None, a.action, a.expect)
+                    for i, a in enumerate(self.actions) if a.at_s <= at]
+            other = Runner(self.scenario, mode="trainee", trainee=plan,
+                           trainee_name=self.trainee_name,
+                           hints=[h for h in self.hints if h <= at])
+        other.advance_to(at)
+        return other
+
     def next_expected(self) -> dict[str, Any] | None:
         """The answer key's next action the trainee has not done: what a hint shows."""
         done = [e for e in self.twin.journal if e.result.ok]
@@ -409,6 +427,36 @@ def _key_entry(step: Step, reached_at: float | None) -> dict[str, Any]:
     return {"index": step.index, "do": step.action.do, "describe": step.action.describe(),
             "expected_at_s": None if reached_at is None else round(reached_at, 6),
             **{k: d[k] for k in ("rack", "type", "role", "link", "workload") if k in d}}
+
+
+def versus(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two runs of one scenario side by side (two trainees, or a branch): their outcome,
+    score and deviations, and what differs."""
+    def side(r: dict[str, Any]) -> dict[str, Any]:
+        o, s = r["outcome"], r["assessment"]
+        return {"trainee": r.get("trainee"), "data_loss_bytes": o["data_loss_bytes"],
+                "rpo_achieved_s": o["rpo_achieved_s"], "rto_s": o["rto_s"],
+                "score": s["score"], "passed": s["passed"],
+                "deviations": [f"{d['rule']} {d['action']}: {d['what']}"
+                               for d in s["deviations"]]}
+    x, y = side(a), side(b)
+    diff = {}
+    for key in ("data_loss_bytes", "rpo_achieved_s", "rto_s", "score"):
+        if x[key] != y[key]:
+            diff[key] = {"a": x[key], "b": y[key],
+                         "b_minus_a": (None if x[key] is None or y[key] is None
+                                       else round(y[key] - x[key], 6))}
+    only_a = [d for d in x["deviations"] if d not in y["deviations"]]
+    only_b = [d for d in y["deviations"] if d not in x["deviations"]]
+    first = next((i for i, (p, q) in enumerate(zip(a["trainee_actions"], b["trainee_actions"],
+                                                     strict=False))
+                  if (p["at_s"], p["do"], p.get("rack")) != (q["at_s"], q["do"], q.get("rack"))),
+                 None)
+    if first is None and len(a["trainee_actions"]) != len(b["trainee_actions"]):
+        first = min(len(a["trainee_actions"]), len(b["trainee_actions"]))
+    return {"scenario": a["scenario"], "a": x, "b": y, "differences": diff,
+            "deviations_only_in_a": only_a, "deviations_only_in_b": only_b,
+            "first_different_action": first}
 
 
 def grade(objectives: dict[str, Any], outcome: dict[str, Any], now: float) -> dict[str, Any]:

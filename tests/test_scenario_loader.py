@@ -563,7 +563,7 @@ def test_the_schema_knows_every_action_and_exactly_its_fields() -> None:
         fields = dataclasses.fields(cls)
         names = {"for" if f.name == "for_" else f.name for f in fields}
         then = branches[do]
-        assert set(then["properties"]) == names | {"at", "after", "do", "expect"}, do
+        assert set(then["properties"]) == names | {"at", "after", "do", "expect", "by"}, do
         assert then["additionalProperties"] is False
         required = {
             f.name

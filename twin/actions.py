@@ -134,6 +134,25 @@ class Deploy(Action):
     restart: float = 600.0  # its disks join no consistency group: see docs/design.md
 
 
+@dataclass(frozen=True)
+class TestFailover(Action):
+    """A drill that does not touch production (an extension beyond the article's V1.1
+    console, as modern DR products offer): a FlashCopy of the backup's replicated volumes,
+    the workloads started from it in an isolated test network."""
+
+    __test__ = False  # not a pytest test class
+    do: ClassVar[str] = "test-failover"
+    rack: str
+
+
+@dataclass(frozen=True)
+class CleanupTest(Action):
+    """Remove a test failover's instances and its FlashCopy; says what was left behind."""
+
+    do: ClassVar[str] = "cleanup-test"
+    rack: str
+
+
 # --- faults ---------------------------------------------------------------------------
 
 
@@ -229,6 +248,7 @@ class Note(Action):
     do: ClassVar[str] = "note"
     kind: ClassVar[str] = "flow"
     text: str = ""
+    pause: bool = False  # presenter mode: wait for a click or a key after the caption
 
 
 class ActionError(ValueError):

@@ -51,11 +51,9 @@ __all__ = [
     "scenario_schema",
 ]
 
-STATE_ROOTS = (
-    "time_s", "racks", "profiles", "links", "replication", "management", "workloads",
-    "service", "outcome", "alerts",
-)  # fmt: skip
-STEP_KEYS = ("at", "after", "do", "expect")
+from twin.statedoc import STATE_ROOTS  # noqa: E402  (derived from the typed document)
+
+STEP_KEYS = ("at", "after", "do", "expect", "by")
 MAX_DEPTH = 40  # nesting of mappings and lists; a real scenario needs about 8
 MAX_NODES = 200_000  # values once YAML aliases are expanded (stops "billion laughs")
 
@@ -802,6 +800,7 @@ class _Reader:
             after_s=after_s,
             action=action,
             expect=raw.get("expect"),
+            by=raw.get("by"),
         )
 
     def check_state_paths(self, mapping: dict[str, Any], where: Where) -> None:

@@ -182,6 +182,25 @@ class AlertDoc(TypedDict):
     message: str
 
 
+class DrillDoc(TypedDict):
+    rack: str
+    tested_at_s: float
+    recovery_point_s: float  # the instant the FlashCopy's image holds
+    rpo_s: float  # its age at the test
+    instances: dict[str, str]  # starting | running | lost
+    rto_s: float | None  # the test's: to every test instance running
+    all_running_at_s: float | None
+    cleaned_at_s: float | None
+    left_behind: list[str]
+
+
+class DrillsDoc(TypedDict):
+    """Test failovers (an extension beyond the article's console, twin/drill.py)."""
+
+    active: DrillDoc | None
+    done: list[DrillDoc]
+
+
 class StateDoc(TypedDict):
     time_s: float
     racks: dict[str, RackDoc]
@@ -193,6 +212,7 @@ class StateDoc(TypedDict):
     service: ServiceDoc
     outcome: OutcomeDoc
     alerts: list[AlertDoc]
+    drills: DrillsDoc
 
 
 def _keys(tp: Any) -> Any:

@@ -31,6 +31,7 @@ from twin import actions as A
 from twin import effects as E
 from twin.config import SystemConfig
 from twin.context import Callback
+from twin.drill import Drills
 from twin.events import Event, EventLog, Result, refused
 from twin.faults import Faults
 from twin.kernel import Handle, Kernel
@@ -111,7 +112,8 @@ class Twin:
         self.seed = seed
         self.start = start
         # one SeedSequence: restart draws and the write model each get their own stream
-        restart_seed, writes_seed = np.random.SeedSequence(seed).spawn(2)
+        # (the first two children are those of spawn(2): a drill draws from its own third)
+        restart_seed, writes_seed, drill_seed = np.random.SeedSequence(seed).spawn(3)
         self.kernel = Kernel(advance=self._advance_to)
         self.clock = _Clock(self.kernel, self._after_effects)
         self.log = EventLog(lambda: self.kernel.now)
@@ -134,6 +136,8 @@ class Twin:
         self.management = Cloning(system, self.clock, self.log, lambda: self.storage.source)
         self.network = Network(system, self.clock, self.log, self.site)
         self.faults = Faults(self.site)
+        self.drills = Drills(system, self.clock, self.log, np.random.default_rng(drill_seed),
+                             role=self.profiles.role, image=self._backup_image)
         self._handlers = self._build_handlers()
         # every action applied, accepted or refused, with what the system looked like just
         # before: what the assessment grades the procedure on (twin/assessment.py)
@@ -197,8 +201,10 @@ class Twin:
         every = self.series.every_s
         if self._sample_k * every < t:
             k0 = self._sample_k
-            k1 = math.ceil(t / every)  # the samples k0 .. k1-1 lie before t
-            if (k1 - 1) * every >= t:
+            k1 = max(k0 + 1, math.ceil(t / every))  # the samples k0 .. k1-1 lie before t
+            while k1 * every < t:  # (t / every rounds either way)
+                k1 += 1
+            while k1 - 1 > k0 and (k1 - 1) * every >= t:
                 k1 -= 1
             times = np.arange(k0, k1, dtype=float) * every
             self._sample_k = k1
@@ -315,6 +321,7 @@ class Twin:
             A.RestoreRack: f.restore_rack, A.FailComputeNode: w.fail_compute_node,
             A.FailManagementNode: f.fail_management_node, A.FailStorage: f.fail_storage,
             A.SurgeWrites: self._surge_writes, A.Note: self._note,
+            A.TestFailover: self.drills.test_failover, A.CleanupTest: self.drills.cleanup_test,
         }
 
     def apply(self, action: A.Action) -> Result:
@@ -383,6 +390,11 @@ class Twin:
                            f"workloads are {', '.join(self.workloads.by_name)}")
         return None
 
+    def _backup_image(self) -> tuple[bool, float]:
+        """Does the backup hold a consistent copy, and how old is it (the RPO now)."""
+        r = self.storage.replication
+        return r.consistent, self.storage.exposure(self.storage.source)[1]
+
     def _surge_writes(self, a: A.SurgeWrites) -> Result:
         return self.storage.surge_writes(a, self.workloads.by_name[a.workload].status)
 
@@ -416,6 +428,7 @@ class Twin:
                 case E.LinkChanged(link=link):
                     notes.append(self._link_changed(link))
                 case E.RackLost(rack=rack):
+                    self.drills.rack_lost(rack)
                     self._lose(rack, f"site {rack} lost")
                     self.network.rack_lost(rack)
                     self._link_changed(Link.IP)
@@ -504,6 +517,7 @@ class Twin:
                                 "down_since_s": self._down_since},
             "outcome": lambda: self.outcome.to_dict(self.now),
             "alerts": lambda: list(self.alerts),
+            "drills": self.drills.state_doc,
         }
         doc: dict[str, Any] = {}
         for key, build in parts.items():

@@ -202,3 +202,16 @@ def test_scenario_info_reads_description_leniently() -> None:
         "Two lines"
     assert aar.scenario_info(": : not yaml [")["description"] == ""
     assert aar.scenario_info(None) == {"description": "", "briefing": ""}
+
+
+def test_strengths_leave_out_what_a_deviation_is_about(skipped: dict[str, Any]) -> None:
+    rows, _ = aar._timeline(skipped)
+    strengths = " ".join(aar._strengths(skipped, rows))
+    for done in ("Add compute nodes on dallas", "Start workloads on dallas",
+                 "Advertise routes on dallas"):
+        assert done in strengths
+    # stopped and withdrawn after the failover, configured late, the failover flagged
+    for late in ("Stop workloads on raleigh", "Withdraw routes on raleigh",
+                 "Configure ToR switches on dallas", "Start Failover on raleigh"):
+        assert late not in strengths
+    assert "Timeline: the operator's actions" in aar.render(skipped)

@@ -778,8 +778,12 @@ def _strengths(report: Mapping[str, Any], rows: Sequence[_Row]) -> list[str]:
             out.append(f"{_e(it.get('what'))}")
     trainee = report.get("mode") == "trainee"
     flagged = {id(r) for r in rows if any(d.get("kind") != "refused" for d in r.devs)}
+    # an action some deviation is about (withdrawn late, added after the failover) is not
+    # a strength even where it was done
+    late = {(d.get("action")) for d in a.get("deviations") or [] if d.get("kind") != "refused"}
     in_order = [r for r in rows if r.actual is not None and r.actual.get("accepted")
-                and id(r) not in flagged and (r.key is not None or not trainee)]
+                and id(r) not in flagged and r.actual.get("do") not in late
+                and (r.key is not None or not trainee)]
     if in_order:
         names = ", ".join(f"{_e(label(str(r.actual['do']), r.actual))} "
                           f'<span class="muted">T+{clock(r.t)}</span>'
@@ -1094,6 +1098,8 @@ def render(report: Mapping[str, Any], *, made_at: datetime | str | None = None,
         left_html = ('<p class="muted small">Deviations at no action of the timeline: '
                      + "; ".join(f"T+{clock(d.get('at_s'))} {_e(d.get('rule'))} "
                                  f"{_e(d.get('what'))}" for d in left) + ".</p>")
+    timeline_title = ("Timeline: actions against the answer key" if trainee else
+                      "Timeline: the operator's actions")
     key_note = ("The trainee's actions, side by side with the answer key (the scenario's own "
                 "operator steps, at the time the timeline reached them), and the instructor's "
                 "injects." if trainee else
@@ -1111,8 +1117,7 @@ def render(report: Mapping[str, Any], *, made_at: datetime | str | None = None,
 {_figures(report)}
 <section class="overview"><h2><span class="n">1</span>Exercise overview</h2>
 {_overview(report, made_at, description, scenario_sha256, run_id)}</section>
-<section class="timeline-s"><h2><span class="n">2</span>Timeline: actions against the answer
-key</h2><p class="muted small">{key_note} Times are simulated, T+h:mm:ss since the start.
+<section class="timeline-s"><h2><span class="n">2</span>{timeline_title}</h2><p class="muted small">{key_note} Times are simulated, T+h:mm:ss since the start.
 Marked rows: ✗ refused or omitted, ⚠ a deviation from the procedure and its consequence.</p>
 {timeline}{left_html}</section>
 <section class="objectives-s"><h2><span class="n">3</span>Recovery objectives: RPO and RTO</h2>

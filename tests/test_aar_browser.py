@@ -143,8 +143,10 @@ def test_the_screenshot_shows_the_curves_in_the_plot_area(
     def near(rgb: tuple[int, int, int]) -> int:
         return int((np.abs(area - np.array(rgb)).max(axis=2) < 30).sum())
 
+    # the lag (blue), the RPO before the disaster (violet) and after it (muted violet)
     blue, violet = near((0x1F, 0x4E, 0x8C)), near((0x8A, 0x3F, 0xFC))
-    assert blue > 300 and violet > 100, (blue, violet)
+    muted = near((0xB9, 0xA2, 0xE8))
+    assert blue > 600 and violet > 40 and muted > 200, (blue, violet, muted)
     white = int((area.min(axis=2) > 245).sum())
     assert white < 0.9 * area.shape[0] * area.shape[1]
 

@@ -1,24 +1,31 @@
 """The ``drtwin`` command.
 
 ``drtwin`` opens the GUI on the bundled default scenario; ``drtwin gui FILE`` opens a
-scenario; ``drtwin run FILE [--json]`` plays one headless and prints its report;
+scenario; ``drtwin run FILE [--json] [--report OUT.html]`` plays one headless, prints its
+report (and writes the after-action report, twin/aar.py) and keeps it in the run history
+(twin/history.py); ``drtwin history [show N]`` lists the history or prints a run;
 ``drtwin check FILE`` only validates a file. Headless subcommands import only ``twin``; the
 GUI is imported lazily, so ``drtwin run`` works on a machine without a display.
 
 Exit status (scenario-format.md): 0 every step went as expected and every check held;
-1 otherwise; 2 the file is invalid (the message names the file, the line and the field).
+1 otherwise; 2 the file is invalid (the message names the file, the line and the field),
+or an output path or the history database cannot be used: nothing runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import resources
 
 if TYPE_CHECKING:
+    from twin.history import History
     from twin.scenario import Scenario
 
 DEFAULT_SCENARIO = resources.scenario()  # scenarios/default.yaml, bundled as app.scenarios
@@ -33,6 +40,24 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="play a scenario headless and print its report")
     run.add_argument("file", help="scenario file (YAML)")
     run.add_argument("--json", action="store_true", help="print the full report as JSON")
+    run.add_argument("--report", metavar="OUT.html",
+                     help="write the after-action report (HTML), and the JSON beside it as "
+                     "OUT.json")
+    _history_option(run)
+    hist = sub.add_parser("history", help="list the runs kept in the run history",
+                          description="List the runs kept in the run history, newest first; "
+                          "`history show N` prints one.")
+    hist.add_argument("--json", action="store_true", help="the list as JSON")
+    _history_option(hist)
+    hsub = hist.add_subparsers(dest="history_command")
+    show = hsub.add_parser("show", help="print a run's report (summary, JSON or HTML)")
+    show.add_argument("run_id", type=int, metavar="N", help="the run's id (from the list)")
+    fmt = show.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                     help="print the run's full report as JSON")
+    fmt.add_argument("--report", metavar="OUT.html",
+                     help="write the run's after-action report (and OUT.json beside it)")
+    _history_option(show, suppress=True)
     cmp_ = sub.add_parser("compare", help="the scenario's disaster under each of the four "
                           "strategies (backup and restore, host-based, disk replication, "
                           "shared file system)")
@@ -66,6 +91,54 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _history_option(p: argparse.ArgumentParser, suppress: bool = False) -> None:
+    p.add_argument("--history", metavar="PATH", default=argparse.SUPPRESS if suppress else None,
+                   help="the run-history database (SQLite), or `off`; default: "
+                   "$DRTWIN_HISTORY, else history.sqlite in the user's data folder")
+
+
+def _err(message: str) -> int:
+    print(f"drtwin: {message}", file=sys.stderr)
+    return 2
+
+
+def _open_history(option: str | None) -> History | None:
+    """The run history chosen by ``--history`` or $DRTWIN_HISTORY (None: off)."""
+    from twin.history import History, history_path
+
+    path = history_path(option)
+    if path is None:
+        return None
+    # the default location's folders are made; a chosen path's folder must exist
+    return History(path, create_dirs=option is None and not os.environ.get("DRTWIN_HISTORY"))
+
+
+def _report_target(out: str) -> str | None:
+    """Why ``--report OUT`` cannot be written (None: it can), before anything runs."""
+    from twin.aar import json_path_for
+
+    p = Path(out)
+    if p.is_dir():
+        return f"cannot write the report {out}: it is a folder"
+    if not p.parent.is_dir():
+        return f"cannot write the report {out}: the folder {p.parent} does not exist"
+    if json_path_for(p) == p:
+        return f"cannot write the report {out}: its JSON would overwrite it; name it OUT.html"
+    return None
+
+
+def _write_report(report: dict[str, Any], out: str, **meta: Any) -> int | None:
+    from twin import aar
+
+    try:
+        html_path, json_path = aar.write(report, out, **meta)
+    except OSError as e:
+        return _err(f"cannot write the report {out}: {e.strerror or e}")
+    print(f"drtwin: after-action report written to {html_path} (JSON: {json_path})",
+          file=sys.stderr)
+    return None
+
+
 def _load(path: str) -> Scenario | None:
     from twin.scenario import ScenarioError, load_scenario
 
@@ -80,17 +153,41 @@ def _load(path: str) -> Scenario | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from twin.aar import text_sha256
+    from twin.history import HistoryError
     from twin.runner import run_scenario, summary
 
     scenario = _load(args.file)
     if scenario is None:
         return 2
+    if args.report and (why := _report_target(args.report)):
+        return _err(why)
+    try:
+        history = _open_history(args.history)
+        if history is not None:
+            history.count()  # a broken database is found before the run, not after it
+    except HistoryError as e:
+        return _err(f"run history: {e}")
+    started_at = datetime.now().astimezone()  # the wall clock is the CLI's, not the engine's
     report = run_scenario(scenario)
     if args.json:
         json.dump(report, sys.stdout, indent=1, default=str, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(summary(report))
+    run_id = None
+    if history is not None:
+        try:
+            run_id = history.record(report, scenario.source_text, started_at)
+        except HistoryError as e:
+            return _err(f"run history: {e}")
+    if args.report:
+        failed = _write_report(report, args.report, made_at=started_at,
+                               description=scenario.description,
+                               scenario_sha256=text_sha256(scenario.source_text),
+                               run_id=run_id)
+        if failed is not None:
+            return failed
     return 0 if report["ok"] else 1
 
 
@@ -127,8 +224,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    import os
-    from pathlib import Path
 
     from app.progress import bar
     from twin.sweep import SweepError, parse_vary, sweep, to_csv
@@ -184,6 +279,89 @@ def _sweep_summary(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from twin.history import HistoryError
+
+    try:
+        history = _open_history(args.history)
+    except HistoryError as e:
+        return _err(f"run history: {e}")
+    if history is None:
+        return _err("the run history is off (--history off or DRTWIN_HISTORY=off)")
+    try:
+        if args.history_command == "show":
+            return _history_show(history, args)
+        runs = history.list()
+    except HistoryError as e:
+        return _err(f"run history: {e}")
+    if args.json:
+        json.dump(runs, sys.stdout, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+        return 0
+    if not runs:
+        print(f"No runs recorded yet in {history.path}.")
+        return 0
+    print(_history_table(runs))
+    return 0
+
+
+def _history_table(runs: list[dict[str, Any]]) -> str:
+    from twin.durations import format_duration
+
+    def when(text: str) -> str:
+        try:
+            return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return text
+
+    def dur(x: float | None) -> str:
+        return "—" if x is None else format_duration(x)
+
+    head = ("id", "when", "scenario", "mode", "trainee", "score", "RPO", "RTO")
+    rows = [(str(r["id"]), when(r["started_at"]), r["scenario"], r["mode"],
+             r["trainee"] or "—",
+             "—" if r["score"] is None else
+             f"{r['score']:g}{'' if r['passed'] else ' ✗'}",
+             dur(r["rpo_achieved_s"]), dur(r["rto_s"])) for r in runs]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    widths[2] = min(widths[2], 48)
+
+    def line(cells: tuple[str, ...]) -> str:
+        out = []
+        for i, c in enumerate(cells):
+            c = c if len(c) <= widths[i] else c[:widths[i] - 1] + "…"
+            out.append(c.rjust(widths[i]) if i in (0, 5) else c.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(head), *(line(r) for r in rows)])
+
+
+def _history_show(history: History, args: argparse.Namespace) -> int:
+    from twin.aar import scenario_info
+    from twin.runner import summary
+
+    run = history.get(args.run_id)
+    if run is None:
+        return _err(f"run history: no run {args.run_id} in {history.path}")
+    report = run["report"]
+    if getattr(args, "json", False):
+        json.dump(report, sys.stdout, indent=1, default=str, allow_nan=False)
+        sys.stdout.write("\n")
+        return 0
+    if args.report:
+        if why := _report_target(args.report):
+            return _err(why)
+        failed = _write_report(report, args.report, made_at=run["started_at"],
+                               description=scenario_info(run["scenario_text"])["description"],
+                               scenario_sha256=run["scenario_sha256"], run_id=run["id"])
+        return failed if failed is not None else 0
+    who = f", trainee {run['trainee']}" if run["trainee"] else ""
+    print(f"Run {run['id']}: {run['started_at']}, {run['mode']}{who}; scenario "
+          f"{run['scenario_file'] or '(no file)'} (SHA-256 {run['scenario_sha256'][:12]}…)")
+    print(summary(report))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     scenario = _load(args.file)
     if scenario is None:
@@ -213,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_compare(args)
     if args.command == "sweep":
         return cmd_sweep(args)
+    if args.command == "history":
+        return cmd_history(args)
     if getattr(args, "file", None) is None:
         args.file = str(DEFAULT_SCENARIO)
     return cmd_gui(args)

@@ -2,7 +2,8 @@
 
 GUI tests run offscreen by default, and nothing a test does may touch the user's own
 settings: Qt's user configuration directory points at a throwaway directory for the
-session (subprocesses started by tests inherit it)."""
+session, and the run history (twin/history.py) is off — a test of the history passes its
+own database path (subprocesses started by tests inherit both)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,4 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="drtwin-test-config-")
+os.environ["DRTWIN_HISTORY"] = "off"

@@ -138,7 +138,7 @@ NAMES_ONLY = {"twin.profiles": {"MANUAL_ACTIONS_PRIMARY", "MANUAL_ACTIONS_BACKUP
 # who holds the engine: the controller; main.py builds it; cli.py runs `drtwin run`
 ENGINE_HOLDERS = {"app.controller": None, "app.main": None,
                   "app.cli": {"twin.runner", "twin.scenario", "twin.strategies",
-                              "twin.sweep"}}
+                              "twin.sweep", "twin.aar", "twin.history"}}
 TWIN_SUBMODULES_OK_FROM_PACKAGE = {"actions", "durations"}  # `from twin import actions`
 
 

@@ -75,6 +75,6 @@ def test_the_console_script_runs_headless() -> None:
     exe = Path(sys.executable).with_name("drtwin")
     r = subprocess.run([str(exe), "run", str(ROOT / "scenarios" / "refused-primary-first.yaml"),
                         "--json"], capture_output=True, text=True, timeout=120,
-                       env={"PATH": "/usr/bin:/bin"})
+                       env={"PATH": "/usr/bin:/bin", "DRTWIN_HISTORY": "off"})
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["ok"] is True

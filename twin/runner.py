@@ -527,5 +527,37 @@ def summary(report: dict[str, Any]) -> str:
             lines.append(f"  {label} objective {format_duration(g['objective'])}: "
                          f"{'met' if g['met'] else 'MISSED'} "
                          f"({format_duration(g['achieved'])})")
-    lines.append("Result: " + ("PASS" if report["ok"] else "FAIL"))
+    lines.append("Result: " + ("PASS" if report["ok"] else "FAIL")
+                 + (" (every step as expected, every check held)" if report["ok"] else ""))
+    a = report.get("assessment")
+    if a:
+        lines.append(f"Assessment: {a['score']:g}/100, "
+                     f"{'passed' if a['passed'] else 'not passed'} "
+                     f"(pass mark {a['pass_mark']:g})")
+    lines += _caveats(report)
     return "\n".join(lines)
+
+
+def _caveats(report: dict[str, Any]) -> list[str]:
+    """What "PASS" does not say: an objective missed, data lost with no objective set."""
+    o = report["outcome"]
+    lead = "Checks held; " if report["ok"] else ""
+    out = []
+    loss = o.get("data_loss_bytes")
+    rpo_g = report["objectives"].get("rpo_s")
+    if rpo_g and rpo_g["met"] is False:
+        lost = f"{format_bytes(loss)} lost, " if loss else ""
+        got = ("RPO unbounded (no consistent copy)" if rpo_g["achieved"] is None
+               else f"RPO {format_duration(rpo_g['achieved'])}")
+        out.append(f"{lead}RPO objective missed: {lost}{got} against "
+                   f"{format_duration(rpo_g['objective'])}")
+    elif not rpo_g and loss:
+        out.append(f"{lead}{format_bytes(loss)} of data lost (the scenario sets no RPO "
+                   "objective)")
+    rto_g = report["objectives"].get("rto_s")
+    if rto_g and rto_g["met"] is False:
+        got = ("service not restored" if rto_g["achieved"] is None
+               else f"RTO {format_duration(rto_g['achieved'])}")
+        out.append(f"{lead}RTO objective missed: {got} against "
+                   f"{format_duration(rto_g['objective'])}")
+    return out

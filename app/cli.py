@@ -224,7 +224,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-
     from app.progress import bar
     from twin.sweep import SweepError, parse_vary, sweep, to_csv
 

@@ -117,7 +117,8 @@ def steps_from_csv(text: str) -> list[dict[str, Any]]:
         try:
             step = yaml.safe_load(raw)
         except yaml.YAMLError as e:
-            raise MselError(f"row {n}: the inject is not a YAML mapping ({e.problem or e})"
+            raise MselError(f"row {n}: the inject is not a YAML mapping "
+                            f"({getattr(e, 'problem', None) or e})"
                             ) from None
         if not isinstance(step, dict) or "do" not in step:
             raise MselError(f"row {n}: the inject must be a mapping with do:, e.g. "

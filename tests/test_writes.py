@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import numpy as np
@@ -98,3 +99,27 @@ def test_surge_overrides_then_ends() -> None:
     assert np.array_equal(m.rates_at(300.0)[[0, 1, 3]], MEANS[[0, 1, 3]] * MB)
     with pytest.raises(IndexError):
         m.surge(800.0, 9, 1.0, 10.0)
+
+
+def test_past_days_are_forgotten_and_the_rates_stay_the_same() -> None:
+    """Issue 8, finding 9: a long run keeps three days of bursts, not every past day; a
+    query into a forgotten day replays the generator and gets the same rates."""
+    walked = model(seed=11)
+    t, seen = 0.0, []
+    while t < 20 * DAY_S:
+        seen.append((t, walked.rates_at(t), walked.next_change_after(t)))
+        t = walked.next_change_after(t)
+        assert len(walked._chunks) <= 3 and walked._b_start.size < 3 * 4 * len(MEANS) * 4
+    fresh = model(seed=11)
+    rng = np.random.default_rng(5)
+    picks = [seen[i] for i in rng.choice(len(seen), 300, replace=False)]
+    for t, rates, nxt in sorted(picks, key=lambda p: -p[0]) + picks:  # backwards, then shuffled
+        assert np.array_equal(fresh.rates_at(t), rates)
+        assert fresh.next_change_after(t) == nxt
+    # forgetting changes no rate: the digest is that of the model that kept every day
+    digest = hashlib.sha256()
+    for t, rates, _ in seen:
+        digest.update(rates.tobytes())
+        digest.update(np.float64(t).tobytes())
+    assert digest.hexdigest() == (
+        "04dda1e9e465bf72b77941561544402d9f3adb6a1010b3429d426ac263f38a2b")

@@ -3,13 +3,24 @@
 Every GUI button, scenario step and injected fault becomes one of these and goes
 through ``Twin.apply``; so a GUI session can be recorded as a scenario and replayed.
 ``Action.do`` is the scenario name; ``to_dict`` gives the step back (without secrets).
+
+Every action checks its fields when it is made (``__post_init__``): the type of each, and
+every number within its range of ``twin/limits.py`` (no NaN, no infinity, no negative
+rate, no write rate no rack could sustain). A field that does not fit raises
+:class:`ActionError` (a ``ValueError``) naming the action and the field, with the same
+words the scenario loader uses; so no action that exists can make ``Twin.apply`` fail.
+Lists become tuples and mappings pairs, so an action is hashable and immutable.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from twin import limits as L
 
 REGISTRY: dict[str, type[Action]] = {}
 
@@ -23,6 +34,25 @@ class Action:
         super().__init_subclass__(**kw)
         if cls.do:
             REGISTRY[cls.do] = cls
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            rule = _RULES.get(f.name)
+            if rule is None:  # pragma: no cover - every field has a rule (a test checks)
+                continue
+            value = getattr(self, f.name)
+            optional = f.default is None
+            if value is None and optional:
+                continue
+            try:
+                fixed = rule(value)
+            except _Bad as e:
+                name = "for" if f.name == "for_" else f.name
+                shown = "the password" if f.name == "password" else None
+                why = e.reason(shown)
+                raise ActionError(f"{self.do}: {name} {why}", field=name, problem=why) from None
+            if fixed is not value:
+                object.__setattr__(self, f.name, fixed)
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario step for this action; a password is never written out."""
@@ -252,7 +282,110 @@ class Note(Action):
 
 
 class ActionError(ValueError):
-    """A step whose ``do`` or fields do not make an action."""
+    """A step whose ``do`` or fields do not make an action; ``field`` names the field at
+    fault (as a scenario spells it: ``for``), if one is."""
+
+    def __init__(self, message: str, field: str | None = None, problem: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+        self.problem = problem or message  # the message without "<do>: <field> "
+
+
+# --- field checks: one rule per field name, the same in every action --------------------------
+
+
+class _Bad(Exception):
+    def __init__(self, problem: str, value: Any = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.value = value
+
+    def reason(self, shown: str | None) -> str:
+        return self.problem if shown is None else self.problem.split("; got ")[0]
+
+
+def _text(value: Any, empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"must be text, not {_kind(value)}")
+    if not empty and not value:
+        raise _Bad("must not be empty")
+    return value
+
+
+def _ranged(r: L.Range) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        problem = r.problem(value)
+        if problem:
+            raise _Bad(problem)
+        return value
+
+    return check
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"must be true or false, not {_kind(value)}")
+    return value
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise _Bad(f"must be a list of workload names, not {_kind(value)}")
+    for x in value:
+        if not isinstance(x, str) or not x:
+            raise _Bad(f"must list workload names (text), not {_kind(x)}")
+    return value if isinstance(value, tuple) else tuple(value)
+
+
+def _pairs(value: Any) -> tuple[tuple[str, Any], ...]:
+    """``until``/``that``: (state path, expected value) pairs, or a mapping of them."""
+    if isinstance(value, dict):
+        value = tuple((k, _freeze(x)) for k, x in value.items())
+    if not isinstance(value, (list, tuple)):
+        raise _Bad(f"must be pairs of a state path and a value, not {_kind(value)}")
+    out = []
+    for pair in value:
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise _Bad("must be pairs of a state path (text) and a value")
+        try:
+            hash(_freeze(pair[1]))
+        except TypeError:
+            raise _Bad(f"values must be plain (text, numbers, true/false, lists, mappings), "
+                       f"not {_kind(pair[1])}") from None  # fmt: skip
+        frozen = _freeze(pair[1])
+        out.append(pair if isinstance(pair, tuple) and frozen is pair[1] else (pair[0], frozen))
+    return value if isinstance(value, tuple) and all(
+        a is b for a, b in zip(out, value, strict=True)) else tuple(out)  # fmt: skip
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    return {str: "text", int: "a whole number", float: "a number", list: "a list",
+            tuple: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)  # fmt: skip
+
+
+_RULES: dict[str, Callable[[Any], Any]] = {
+    "rack": _text, "peer": _text, "user": _text, "operator": _text, "name": _text,
+    "middleware": _text, "workload": _text, "link": _text, "role": _text, "type": _text,
+    "password": lambda v: _text(v, empty=True), "text": lambda v: _text(v, empty=True),
+    "workloads": _names,
+    "count": _ranged(L.COMPUTE_NODE_COUNT),
+    "node": _ranged(L.COMPUTE_NODE_INDEX),
+    "restart": _ranged(L.DURATION),
+    "latency_ms": _ranged(L.ADDED_LATENCY_MS),
+    "bandwidth_mbps": _ranged(L.LINK_BANDWIDTH_MBPS),
+    "loss_pct": _ranged(L.PERCENT),
+    "write_mb_s": _ranged(L.WRITE_MB_S),
+    "for_": _ranged(L.DURATION),  # a zero-length surge is the console's to refuse
+    "timeout": _ranged(L.DURATION),
+    "until": _pairs, "that": _pairs,
+    "pause": _bool,
+}  # fmt: skip
 
 
 def _freeze(v: Any) -> Any:
@@ -281,7 +414,7 @@ def action_from_dict(do: str, params: dict[str, Any]) -> Action:
             kwargs[key] = _freeze(v)
     try:
         return cls(**kwargs)
-    except TypeError as e:
+    except TypeError as e:  # a missing field
         raise ActionError(f"{do}: {e}") from None
 
 

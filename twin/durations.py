@@ -16,13 +16,18 @@ class DurationError(ValueError):
 
 
 def parse_duration(value: object) -> float:
-    """Return seconds for a number or a duration text; refuse negatives and junk."""
+    """Return seconds for a number or a duration text; refuse negatives, junk and numbers
+    too large to be a float. Linear in the length of the text (spaces and other white
+    space may separate the parts: ``1h 30m``)."""
     if isinstance(value, bool):
         raise DurationError(f"{value!r} is not a duration; write e.g. 90s, 15m, 2h or 1h30m")
     if isinstance(value, (int, float)):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:
+            raise DurationError(f"{_short(value)} is too large to be a duration") from None
     elif isinstance(value, str):
-        text = value.strip().replace(" ", "")
+        text = "".join(value.split())
         if not text:
             raise DurationError("empty duration; write e.g. 90s, 15m, 2h or 1h30m")
         try:
@@ -30,14 +35,29 @@ def parse_duration(value: object) -> float:
         except ValueError:
             if not _WHOLE.match(text):
                 raise DurationError(
-                    f"{value!r} is not a duration; write e.g. 500ms, 90s, 15m, 2h, 1h30m or 1d"
+                    f"{_short(value)} is not a duration; write e.g. 500ms, 90s, 15m, 2h, "
+                    "1h30m or 1d"
                 ) from None
-            seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
+            seconds = math.fsum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
+        if math.isnan(seconds):
+            raise DurationError(f"{_short(value)} is not a duration")
+        if math.isinf(seconds) and seconds > 0:
+            raise DurationError(f"{_short(value)} is too large to be a duration")
     else:
-        raise DurationError(f"{value!r} is not a duration; write e.g. 90s, 15m, 2h or 1h30m")
-    if not math.isfinite(seconds) or seconds < 0:
-        raise DurationError(f"{value!r} is not a duration: it must be zero or more")
+        raise DurationError(f"{_short(value)} is not a duration; write e.g. 90s, 15m, 2h or 1h30m")
+    if not math.isfinite(seconds):
+        raise DurationError(f"{_short(value)} is not a duration: it must be finite")
+    if seconds < 0:
+        raise DurationError(f"{_short(value)} is not a duration: it must be zero or more")
     return seconds
+
+
+def _short(value: object) -> str:
+    """A value for a message, at most about 60 characters (never the digits of a huge int)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"a whole number of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def format_duration(seconds: float) -> str:

@@ -21,6 +21,7 @@ import math
 import os
 import sqlite3
 import sys
+import time
 import zlib
 from collections.abc import Mapping
 from datetime import datetime
@@ -33,6 +34,21 @@ SCHEMA_VERSION = 1
 OFF = "off"
 ENV = "DRTWIN_HISTORY"
 BUSY_TIMEOUT_S = 30.0
+
+
+def _retry_locked(fn: Any) -> Any:
+    """``fn()``, again while SQLite says the database is locked, for up to BUSY_TIMEOUT_S."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
 
 # version -> the statements that bring the previous version to it
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -177,12 +193,15 @@ class History:
             con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             con.execute("PRAGMA foreign_keys = ON")
             if write:
-                mode = con.execute("PRAGMA journal_mode = WAL").fetchone()
+                # Switching a new file to WAL takes an exclusive lock, and SQLite answers
+                # "locked" at once (without its busy handler) while another process is
+                # doing the same; so wait for it here, as the busy timeout would.
+                mode = _retry_locked(lambda: con.execute("PRAGMA journal_mode = WAL").fetchone())
                 if not mode or str(mode[0]).lower() != "wal":
                     raise HistoryError(f"{p}: the database cannot use a write-ahead log "
                                        f"(journal mode {mode and mode[0]})")
                 con.execute("PRAGMA synchronous = NORMAL")
-            self._migrate(con)
+            _retry_locked(lambda: self._migrate(con))
         except sqlite3.DatabaseError as e:
             con.close()
             raise HistoryError(f"{p}: not a usable history database: {e}") from None

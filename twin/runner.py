@@ -17,7 +17,7 @@ ends with an assessment (twin/assessment.py).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,13 +108,17 @@ class Runner:
 
     def __init__(self, scenario: Scenario, twin: Twin | None = None, *,
                  mode: str = "autoplay", trainee: list[Step] | None = None,
-                 trainee_name: str | None = None, hints: list[float] | None = None) -> None:
+                 trainee_name: str | None = None, hints: list[float] | None = None,
+                 progress: Callable[[float], None] | None = None) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         self.scenario = scenario
         self.twin = twin or Twin(scenario.system, seed=scenario.seed, start=scenario.start)
         self.mode = mode
         self.trainee_name = trainee_name
+        # called with the simulated time after every event (drtwin run's progress bar and
+        # Ctrl-C: it may raise to stop the run between two events); the run is the same
+        self.progress = progress
         self.steps: list[StepResult] = []
         self.checks: list[dict[str, Any]] = []
         self.actions: list[TraineeAction] = []  # the trainee's, in trainee mode
@@ -167,7 +171,7 @@ class Runner:
                 continue
             step = self._plan.pop(0)
             if nxt > self.twin.now:
-                self.twin.run_until(nxt)
+                self._run_to(nxt)
             self.act(step.action, expect=step.expect)
         return finished
 
@@ -237,7 +241,7 @@ class Runner:
                 due = self.due_at(step)
                 if due > t:
                     break
-                twin.run_until(due)
+                self._run_to(due)
                 if isinstance(a, A.Wait):
                     timeout = a.timeout if a.timeout is not None else DEFAULT_WAIT_TIMEOUT_S
                     self._waiting = (twin.now, twin.now + timeout)
@@ -259,9 +263,11 @@ class Runner:
                 if nxt is None or nxt > poll:
                     if poll < limit:
                         twin.run_until(poll)
+                        if self.progress is not None:
+                            self.progress(twin.now)
                         continue
                 if nxt is None or nxt > limit:
-                    twin.run_until(limit)
+                    self._run_to(limit)
                     ok, actual = self._condition(until)
                     if ok:
                         msg = f"held after {format_duration(twin.now - started)}"
@@ -272,11 +278,22 @@ class Runner:
                     msg = f"timed out after {format_duration(deadline - started)}: {shown}"
                     break
                 twin.run_next_event()
+                if self.progress is not None:
+                    self.progress(twin.now)
             self._waiting = None
             finished.append(self._finish(step, started, ok, msg))
         if math.isfinite(t) and t > twin.now:
-            twin.run_until(t)
+            self._run_to(t)
         return finished
+
+    def _run_to(self, t: float) -> None:
+        """``twin.run_until(t)``, event by event when someone follows the progress."""
+        twin = self.twin
+        if self.progress is not None:
+            while (nxt := twin.next_event_time()) is not None and nxt <= t:
+                twin.run_next_event()
+                self.progress(twin.now)
+        twin.run_until(t)
 
     def _execute(self, step: Step) -> tuple[bool, str]:
         a = step.action

@@ -18,13 +18,17 @@ Rates are **piecewise constant** (steps on the hour and at burst and surge edges
 replication moves in closed form between :meth:`WriteModel.next_change_after` times. The
 model draws one seed from the generator it is given and then uses its own generator,
 generating bursts day by day in order: the same seed gives the same rates, however the
-model is queried. Time ``t`` is simulated seconds; ``clock_offset_s`` is the time of day
-at ``t = 0`` (default midnight).
+model is queried. It keeps the bursts of the day of the latest query, the day before (a
+burst may run past midnight) and the day after, and forgets older ones, so a long run
+holds a constant amount; a query into a forgotten day replays the generator from its
+start (the same draws, so the same bursts). Time ``t`` is simulated seconds;
+``clock_offset_s`` is the time of day at ``t = 0`` (default midnight).
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 
 import numpy as np
@@ -76,8 +80,12 @@ class WriteModel:
         cyc = np.cos(2 * math.pi * (hours - TROUGH_HOUR - 12.0) / 24.0) * _HOUR_MEAN
         self._hourly = base[:, None] * (1.0 + amp[:, None] * cyc[None, :])  # (n, 24)
         self._flat = mean * MB
-        # bursts, generated a day at a time (in order: deterministic)
+        # bursts, generated a day at a time (in order: deterministic); days before
+        # _first_day are forgotten, days from _first_day to _days are in _chunks
+        self._rng_at_day0 = copy.deepcopy(self._rng.bit_generator.state)
+        self._first_day = 0
         self._days = 0
+        self._chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self._b_start = np.zeros(0)
         self._b_end = np.zeros(0)
         self._b_wl = np.zeros(0, dtype=np.intp)
@@ -88,14 +96,18 @@ class WriteModel:
     # -- bursts ---------------------------------------------------------------------------
 
     def _ensure(self, t: float) -> None:
-        """Generate bursts for every clock day up to the one after ``t``."""
+        """Have the bursts of the clock day of ``t``, the day before and the day after;
+        forget the days before those."""
         if not self.variation or self.bursts_per_day <= 0.0 or self.n == 0:
             return
-        need = int(math.floor((t + self.clock_offset_s) / DAY_S)) + 2
-        if need <= self._days:
-            return
-        starts, ends, wls = [self._b_start], [self._b_end], [self._b_wl]
-        for d in range(self._days, need):
+        day = int(math.floor((t + self.clock_offset_s) / DAY_S))
+        first, need = max(0, day - 1), day + 2
+        if first < self._first_day:  # a forgotten day: replay the generator from day 0
+            self._rng.bit_generator.state = copy.deepcopy(self._rng_at_day0)
+            self._first_day, self._days, self._chunks = 0, 0, []
+        changed = False
+        while self._days < need:
+            d = self._days
             counts = self._rng.poisson(self.bursts_per_day, self.n)
             k = int(counts.sum())
             wl = np.repeat(np.arange(self.n, dtype=np.intp), counts)
@@ -105,15 +117,24 @@ class WriteModel:
             if q > 0.0:
                 s = np.floor(s / q) * q
                 dur = np.maximum(np.round(dur / q), 1.0) * q
-            starts.append(s)
-            ends.append(s + dur)
-            wls.append(wl)
-        self._days = need
-        s_all = np.concatenate(starts)
+            if d >= first:
+                self._chunks.append((d, s, s + dur, wl))
+            self._days = d + 1
+            changed = True
+        if self._chunks and self._chunks[0][0] < first:
+            self._chunks = [c for c in self._chunks if c[0] >= first]
+            changed = True
+        self._first_day = max(self._first_day, first)
+        if not changed:
+            return
+        s_all = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.zeros(0)
+        e_all = np.concatenate([c[2] for c in self._chunks]) if self._chunks else np.zeros(0)
+        w_all = (np.concatenate([c[3] for c in self._chunks]) if self._chunks
+                 else np.zeros(0, dtype=np.intp))  # fmt: skip
         order = np.argsort(s_all, kind="stable")
         self._b_start = s_all[order]
-        self._b_end = np.concatenate(ends)[order]
-        self._b_wl = np.concatenate(wls)[order]
+        self._b_end = e_all[order]
+        self._b_wl = w_all[order]
         self._edges = np.unique(np.concatenate([self._b_start, self._b_end])).tolist()
 
     # -- queries --------------------------------------------------------------------------

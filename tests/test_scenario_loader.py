@@ -713,3 +713,50 @@ def test_fuzz_structural_mutations_of_the_example(data: st.DataObject) -> None:
 def test_fuzz_random_mappings(doc: dict[Any, Any]) -> None:
     only_scenario_errors(yaml.safe_dump(doc, allow_unicode=True))
     only_scenario_errors(json.dumps({"name": "fuzz", **{str(k): v for k, v in doc.items()}}))
+
+
+# -- the second round's top-level keys and the SVC's own ranges ------------------------------
+
+
+def test_briefing_time_limit_pass_mark_strategies_and_cost_are_read() -> None:
+    from twin.scenario import load_scenario_text
+
+    sc = load_scenario_text(
+        "name: x\nbriefing: |\n  Peer dallas-mgmt, user dradmin.\n\ntime_limit: 2h30m\n"
+        "assessment: {pass_mark: 85}\n"
+        "objectives: {rpo: 1s, cost: {outage_per_hour: 50000, data_loss_per_hour: 2000000, "
+        "currency: EUR}}\nstrategies: {backup-restore: {interval: 4h}}\nsteps: []\n")
+    assert sc.briefing == "Peer dallas-mgmt, user dradmin."
+    assert sc.time_limit_s == 9000 and sc.pass_mark == 85
+    assert sc.cost == {"outage_per_hour": 50000.0, "data_loss_per_hour": 2e6}
+    assert sc.currency == "EUR" and sc.strategies == {"backup-restore": {"interval": "4h"}}
+
+
+@pytest.mark.parametrize("text, where, says", [
+    ("time_limit: 0s", "time_limit", "more than zero"),
+    ("strategies: {backup-restore: {interval: soon}}", "strategies['backup-restore'].interval",
+     "not a duration"),
+    ("system: {replication: {cycle_period: 30s}}", "system.replication.cycle_period",
+     "cycleperiodseconds, is 60 to 86400 s"),
+    ("system: {replication: {maxreplicationdelay: 10m}}",
+     "system.replication.maxreplicationdelay", "0 (off) to 360 s"),
+    ("system: {replication: {gmlinktolerance: 5s}}", "system.replication.gmlinktolerance",
+     "or 0 to turn"),
+    ("system: {replication: {gmmaxhostdelay: 1s}}", "system.replication.gmmaxhostdelay",
+     "0 to 100 ms"),
+])
+def test_out_of_range_second_round_values_name_the_field_and_the_reason(
+        text: str, where: str, says: str) -> None:
+    from twin.scenario import ScenarioError, load_scenario_text
+
+    with pytest.raises(ScenarioError) as e:
+        load_scenario_text(f"name: x\n{text}\nsteps: []\n", "f.yaml")
+    msg = str(e.value)
+    assert msg.startswith("f.yaml:2: ") and where in msg and says in msg, msg
+
+
+def test_a_link_tolerance_of_zero_turns_it_off() -> None:
+    from twin.scenario import load_scenario_text
+
+    sc = load_scenario_text("name: x\nsystem: {replication: {gmlinktolerance: 0}}\nsteps: []\n")
+    assert sc.system.replication.gm_link_tolerance_s == 0

@@ -35,10 +35,10 @@ def test_trainee_mode_does_not_play_the_operators_steps() -> None:
     r = Runner(sc, mode="trainee")
     report = r.run()
     assert [s["do"] for s in report["steps"] if s.get("skipped")] == [
-        "start-failover", "add-compute-nodes", "configure-tor-switches", "start-workloads",
+        "add-compute-nodes", "configure-tor-switches", "start-failover", "start-workloads",
         "advertise-routes"]
     assert not any(e.action.kind == "console" for e in r.twin.journal)  # nothing done
-    assert [k["do"] for k in report["answer_key"]][0] == "start-failover"
+    assert [k["do"] for k in report["answer_key"]][0] == "add-compute-nodes"
     assert report["answer_key"][0]["expected_at_s"] == pytest.approx(3600 + 600)
     assert report["ok"] is False  # the wait for the service timed out
     a = report["assessment"]
@@ -99,9 +99,9 @@ def test_hints_cost_points_and_show_the_next_expected_action() -> None:
     r = Runner(sc, mode="trainee")
     r.advance_to(3700.0)
     text = r.hint()
-    assert "start-failover(rack=dallas, type=unplanned)" in text
-    r.act(A.StartFailover(rack="dallas", type="unplanned"))
-    assert "add-compute-nodes(rack=dallas)" in r.hint()
+    assert "add-compute-nodes(rack=dallas)" in text
+    r.act(A.AddComputeNodes(rack="dallas"))
+    assert "configure-tor-switches(rack=dallas)" in r.hint()
     report = r.report()
     assert len(report["hints_s"]) == 2
     assert sum("a hint was taken" in x for x in report["assessment"]["reasons"]) == 2
@@ -112,7 +112,7 @@ def test_planned_hints_replay_at_their_times() -> None:
     r = Runner(sc, mode="trainee", hints=[3700.0])
     report = r.run()
     assert report["hints_s"] == [3700.0]
-    assert any(e["message"].startswith("Hint: Next: start-failover") for e in report["events"])
+    assert any(e["message"].startswith("Hint: Next: add-compute-nodes") for e in report["events"])
 
 
 def test_a_trainee_action_runs_after_the_instructors_step_at_the_same_time() -> None:
@@ -163,3 +163,21 @@ def test_a_branch_replays_the_run_to_that_instant_and_then_goes_its_own_way() ->
     assert v["first_different_action"] == 1
     with pytest.raises(ValueError, match="cannot branch"):
         a.branch(10 * 86_400)
+
+
+def test_a_time_limit_missed_is_an_item_and_costs_its_weight() -> None:
+    from twin.assessment import WEIGHTS
+
+    text = SITE_LOSS.read_text()
+    slow = load_scenario_text(text.replace("time_limit: 8h", "time_limit: 1h30m"))
+    fast = load_scenario_text(text)
+    assert slow.time_limit_s == 5400 and fast.time_limit_s == 8 * 3600
+    auto = Runner(fast)
+    auto.run()
+    plan = plan_of(auto)
+    a = Runner(fast, mode="trainee", trainee=plan).run()["assessment"]
+    b = Runner(slow, mode="trainee", trainee=plan).run()["assessment"]
+    limit = [i for i in b["items"] if i["kind"] == "time-limit"]
+    assert len(limit) == 1 and limit[0]["ok"] is False  # restored at 2h06m, after 1h30m
+    assert [i["ok"] for i in a["items"] if i["kind"] == "time-limit"] == [True]
+    assert a["score"] - b["score"] == WEIGHTS["time_limit"]

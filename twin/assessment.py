@@ -121,7 +121,7 @@ def assess(f: RunFacts) -> dict[str, Any]:
     points: list[tuple[int, str]] = []
     for it in items:
         if not it.ok:
-            kind = {"answer-key": "omission"}.get(it.kind, it.kind)
+            kind = {"answer-key": "omission", "time-limit": "time_limit"}.get(it.kind, it.kind)
             if it.kind == "answer-key":
                 continue  # graded as a deviation (the procedure's omission) instead
             points.append((WEIGHTS[kind], f"not met: {it.what}"))

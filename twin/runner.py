@@ -151,18 +151,19 @@ class Runner:
     def time_limit_s(self) -> float | None:
         return self.scenario.time_limit_s if self.mode == "trainee" else None
 
-    def advance_to(self, t: float) -> list[StepResult]:
+    def advance_to(self, t: float, settle: bool = True) -> list[StepResult]:
         """Play the scenario up to simulated time ``t`` (math.inf: to its last step and the
         last planned trainee action) and return the steps finished on the way. Never blocks
         on a ``wait``: the GUI calls this once a frame, and a wait in progress carries over
         to the next call. A planned trainee action runs at its time, after the instructor's
-        steps due then."""
+        steps due then. ``settle=False``: stop at the last step or planned action instead
+        of running the clock on to ``t`` (a headless run that ends before its time limit)."""
         finished: list[StepResult] = []
         while True:
             nxt = min([x for x in (self._plan[0].at_s if self._plan else None,
                                    self._planned_hints[0] if self._planned_hints else None)
                        if x is not None], default=math.inf)
-            finished += self._advance_timeline(min(t, nxt))
+            finished += self._advance_timeline(min(t, nxt), settle or nxt <= t)
             if nxt > t or not math.isfinite(nxt):
                 break
             if self._planned_hints and self._planned_hints[0] <= nxt:
@@ -231,7 +232,7 @@ class Runner:
         self.twin.log.log("note", None, f"Hint: {text}")
         return text
 
-    def _advance_timeline(self, t: float) -> list[StepResult]:
+    def _advance_timeline(self, t: float, settle: bool = True) -> list[StepResult]:
         twin = self.twin
         finished: list[StepResult] = []
         while not self.done:
@@ -282,7 +283,7 @@ class Runner:
                     self.progress(twin.now)
             self._waiting = None
             finished.append(self._finish(step, started, ok, msg))
-        if math.isfinite(t) and t > twin.now:
+        if math.isfinite(t) and t > twin.now and (settle or not self.done):
             self._run_to(t)
         return finished
 
@@ -343,8 +344,8 @@ class Runner:
         return (not bad), ("all held" if not bad else "; ".join(bad))
 
     def run(self) -> dict[str, Any]:
-        limit = self.time_limit_s
-        self.advance_to(math.inf if limit is None else limit)
+        limit = self.time_limit_s  # the exercise ends at its time limit, or with its timeline
+        self.advance_to(math.inf if limit is None else limit, settle=False)
         return self.report()
 
     def report(self) -> dict[str, Any]:

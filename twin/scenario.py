@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import graphlib
 import ipaddress
 import json
 import math
@@ -1418,24 +1419,13 @@ def _first_repeat(items: list[Any]) -> Any:
 
 
 def _find_cycle(names: list[str], needs: Mapping[str, Iterable[str]]) -> list[str] | None:
-    """A ``needs`` cycle as ``[a, b, a]``, or None (iterative depth-first search)."""
-    done: set[str] = set()
-    for start in names:
-        if start in done:
-            continue
-        path: list[str] = [start]
-        on_path = {start}
-        todo = [iter(needs.get(start, ()))]
-        while todo:
-            nxt = next(todo[-1], None)
-            if nxt is None:
-                todo.pop()
-                done.add(path[-1])
-                on_path.discard(path.pop())
-            elif nxt in on_path:
-                return path[path.index(nxt) :] + [nxt]
-            elif nxt not in done:
-                path.append(nxt)
-                on_path.add(nxt)
-                todo.append(iter(needs.get(nxt, ())))
+    """A ``needs`` cycle as ``[a, b, a]`` (a needs b, b needs a), or None (the standard
+    library's topological sorter finds it)."""
+    sorter = graphlib.TopologicalSorter({n: tuple(needs.get(n, ())) for n in names})
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as e:
+        # each node of the cycle it gives is a predecessor (a need) of the next: reversed,
+        # each one needs the next
+        return list(reversed(e.args[1]))
     return None

@@ -194,7 +194,9 @@ def test_r19c_unplanned_failover_during_the_initial_copy_leaves_the_group_incons
     t.run_for(600)
     do(t, "lose-rack", rack="raleigh")
     assert t.state()["replication"]["state"] == "inconsistent_disconnected"
-    unplanned(t)
+    res = do(t, "start-failover", rack="dallas", type="unplanned")
+    assert res.ok  # the profile fails over; the SVC keeps the volumes from it
+    assert "refused to give dallas access" in res.message and "R19c" in res.message
     st = t.state()
     assert st["replication"]["state"] == "inconsistent_disconnected"  # not idling
     assert any(a["code"] == "R19c" for a in st["alerts"])

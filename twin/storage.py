@@ -180,18 +180,23 @@ class Storage:
         """R11 step 2: replication stops; the backup keeps a consistent, stale copy."""
         self._run(self.replication.stop, self.clock.now)
 
-    def take_over(self, rack: str) -> None:
+    def take_over(self, rack: str) -> str:
         """R11 step 4 / R12: the backup takes over its volumes (stop with access); they are
         as consistent as the copy was at that instant. The SVC refuses stop with access
-        from an inconsistent state (R19c): the group stays as it is, and says so."""
+        from an inconsistent state (R19c): the group stays as it is, and says so (an alert,
+        and the note returned for the console's answer; "" when the take-over worked)."""
         r = self.replication
         state = r.state
         why = self._run(r.stop, self.clock.now, access=True)
-        if why:
-            self.log.alert("R19c", f"The SVC refused to stop the consistency group with "
-                           f"access on {rack}: it is {state}, so {rack}'s volumes hold no "
-                           "consistent copy and no workload can start from them (R14, R19c). "
-                           f"({why})")
+        if not why:
+            return ""
+        self.log.alert("R19c", f"The SVC refused to stop the consistency group with "
+                       f"access on {rack}: it is {state}, so {rack}'s volumes hold no "
+                       "consistent copy and no workload can start from them (R14, R19c). "
+                       f"({why})")
+        return (f"But the SVC refused to give {rack} access to its volumes: the consistency "
+                f"group is {state}, so they hold no consistent copy and no workload can "
+                "start from them (R19c).")
 
     def rack_lost(self, rack: str) -> None:
         """The rack or its V7000 is gone: its side writes nothing, the group disconnects."""

@@ -424,7 +424,7 @@ class Twin:
                     self.storage.stop()
                     self.management.stop()
                 case E.BackupFailedOver(rack=rack, type=kind):
-                    self._backup_failed_over(rack, kind)
+                    notes.append(self._backup_failed_over(rack, kind))
                 case E.LinkChanged(link=link):
                     notes.append(self._link_changed(link))
                 case E.RackLost(rack=rack):
@@ -479,7 +479,7 @@ class Twin:
         self.management.start()
         self.workloads.management_cloned(backup, primary)
 
-    def _backup_failed_over(self, rack: str, kind: FailoverType) -> None:
+    def _backup_failed_over(self, rack: str, kind: FailoverType) -> str:
         """R11 step 4 / R12: the backup takes over its volumes (stop with access)."""
         source = self.storage.source
         self.workloads.takeover(rack, source, self.management.missing_on_backup())
@@ -488,7 +488,7 @@ class Twin:
             o.takeover_at_s = self.now
             if o.disaster_at_s is None:  # else fixed at the instant of the disaster
                 o.data_loss_bytes, o.rpo_achieved_s = self.storage.exposure(source)
-        self.storage.take_over(rack)
+        note = self.storage.take_over(rack)
         self.management.stop()
         p = self.profiles.get(source)
         if kind == FailoverType.UNPLANNED and self.site.rack_up(source) and p is not None \
@@ -496,6 +496,7 @@ class Twin:
             self.log.alert("primary-alive", f"Unplanned failover while {source} is still up "
                            "and enabled as primary: stop its workloads and withdraw its "
                            "routes, or risk a split brain (R14).")
+        return note
 
     # -- the read model ------------------------------------------------------------------
 

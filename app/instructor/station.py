@@ -239,7 +239,7 @@ class InstructorStation(QMainWindow):
         self.fire_button.clicked.connect(self.fire_selected)
         self.delay_button = QPushButton("Delay…")
         self.delay_button.setObjectName("delayButton")
-        self.delay_button.clicked.connect(self.delay_selected)
+        self.delay_button.clicked.connect(lambda: self.delay_selected())
         self.skip_button = QPushButton("Skip")
         self.skip_button.setObjectName("skipButton")
         self.skip_button.clicked.connect(self.skip_selected)

@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="play offscreen to --at, save a PNG of the main window, exit")
     gui.add_argument("--at", default="0s", help="simulated time for --screenshot (e.g. 2h)")
     gui.add_argument("--size", default="1600x1000", help="window size for --screenshot")
+    gui.add_argument("--instructor", action="store_true",
+                     help="open the instructor station beside the main window (with "
+                     "--screenshot, also OUT-instructor.png)")
     return p
 
 

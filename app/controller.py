@@ -9,6 +9,7 @@ graph), the engine's outputs (time series, event log) and the runner's position.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
+import yaml
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from twin.actions import Action
@@ -101,6 +103,10 @@ class Controller(QObject):
     # -- the one command path --------------------------------------------------------------
 
     def apply(self, action: Action) -> Result:
+        if self.runner.frozen:  # the instructor station's freeze (below)
+            res = Result(False, "Paused by the instructor: wait for the exercise to resume")
+            self.actionResult.emit(res)
+            return res
         res = self.twin.apply(action)
         if res.ok:  # recorded as a scenario step: a password is never kept
             self.recorded.append((self.twin.now,
@@ -112,7 +118,8 @@ class Controller(QObject):
 
     def session_yaml(self) -> str:
         """This session as a scenario file: replayed with the same seed, the same run."""
-        doc = session_scenario(self.scenario, self.runner.steps, self.recorded)
+        ran = [s for s in self.runner.steps if s.instructor != "skipped"]
+        doc = session_scenario(self.scenario, ran, self.recorded)
         return to_yaml(doc)
 
     def state(self) -> StateDoc:
@@ -183,6 +190,8 @@ class Controller(QObject):
         return self.twin.now
 
     def play(self) -> None:
+        if self.runner.frozen:
+            return  # the instructor has frozen the exercise: play does nothing
         if not self.playing:
             self.playing = True
             self._clock.start()
@@ -215,6 +224,8 @@ class Controller(QObject):
 
     def step_event(self) -> None:
         """Run to the next engine event (or the next scenario step, if that comes first)."""
+        if self.runner.frozen:
+            return
         nxt = self.twin.next_event_time()
         if not self.runner.done and not self.runner.waiting:
             due = self.runner.due_at(self.scenario.steps[self.runner.next_index])
@@ -247,3 +258,164 @@ class Controller(QObject):
         self._state = None
         self._volumes = None
         self.frame.emit()
+
+    # -- the instructor station (issue 11; app/instructor/) ---------------------------------
+    # The instructor's controls over the runner's pending timeline, each at the current
+    # simulated time and recorded by the runner (its report's ``instructor`` section).
+    # Each answers a twin.events.Result: a control that cannot apply is a message, never
+    # an exception. ``conceals_timeline``: the main window shows nothing of what is coming.
+
+    instructorChanged = Signal()  # the timeline, the freeze, the hints or observations
+    frozenChanged = Signal(bool)
+    hintSent = Signal(str)
+
+    instructor_open = False  # an instructor station is attached to this controller
+
+    @property
+    def frozen(self) -> bool:
+        return bool(self.runner.frozen)
+
+    @property
+    def conceals_timeline(self) -> bool:
+        """The trainee's window must not show the upcoming steps: in trainee mode, or
+        whenever an instructor station runs the exercise."""
+        return self.runner.mode == "trainee" or self.instructor_open
+
+    def _instructor(self, control: Any, *args: Any) -> Result:
+        from twin.runner import InstructorError
+
+        try:
+            out = control(*args)
+        except InstructorError as e:
+            return Result(False, str(e))
+        if isinstance(out, StepResult):
+            self.stepFinished.emit(out)
+        self.instructorChanged.emit()
+        self._emit_frame()
+        if isinstance(out, Result):
+            return out
+        if isinstance(out, StepResult):
+            return Result(out.ok, out.message)
+        return Result(True, "done")
+
+    def fire_now(self, index: int) -> Result:
+        return self._instructor(self.runner.fire_now, index)
+
+    def delay_step(self, index: int, seconds: float) -> Result:
+        return self._instructor(self.runner.delay, index, seconds)
+
+    def skip_step(self, index: int) -> Result:
+        return self._instructor(self.runner.skip, index)
+
+    def inject(self, action: Action) -> Result:
+        """An instructor's fault now (the fault palette): recorded by the runner, and as a
+        step of the saved session."""
+        res = self._instructor(self.runner.inject, action)
+        if res.ok:
+            self.recorded.append((self.twin.now, action))
+        return res
+
+    def freeze(self) -> Result:
+        self.pause()
+        res = self._instructor(self.runner.freeze)
+        if res.ok:
+            self.frozenChanged.emit(True)
+        return res
+
+    def resume(self) -> Result:
+        res = self._instructor(self.runner.resume)
+        if res.ok:
+            self.frozenChanged.emit(False)
+        return res
+
+    def send_hint(self, text: str) -> Result:
+        res = self._instructor(self.runner.send_hint, text)
+        if res.ok:
+            self.hintSent.emit(self.runner.instructor_hints[-1]["text"])
+        return res
+
+    def observe(self, text: str) -> Result:
+        return self._instructor(self.runner.observe, text)
+
+    def timeline(self) -> list[dict[str, Any]]:
+        """The events list: a row per scenario step (the MSEL columns of twin/msel.py, its
+        ``index``, ``state`` and ``delay_s``), then the injects added during the run."""
+        from twin import msel
+
+        if getattr(self, "_msel_for", None) is not self.scenario:
+            self._msel_rows = msel.rows(self.scenario)
+            self._msel_for = self.scenario
+        out = [{**row, "index": i, "state": self.runner.step_state(i),
+                "delay_s": self.runner.delay_of(i)} for i, row in enumerate(self._msel_rows)]
+        for r in self.runner.interventions:
+            if r["what"] == "inject":
+                fields = {k: v for k, v in r.items()
+                          if k not in ("at_s", "what", "do", "accepted", "message")}
+                out.append({**msel.inject_row(r["at_s"], {"do": r["do"], **fields}),
+                            "index": None, "state": "fired" if r["accepted"] else "refused",
+                            "delay_s": 0.0})
+        return out
+
+    def answer_key_rows(self) -> list[dict[str, Any]]:
+        """The procedure's steps (the scenario's operator steps), each with when the
+        timeline reached it and when an accepted console action matched it."""
+        journal = [e for e in self.twin.journal if e.action.kind == "console" and e.result.ok]
+        reached = {k["index"]: k.get("expected_at_s") for k in self.runner.answer_key}
+        used: set[int] = set()
+        out = []
+        for step in self.scenario.steps:
+            if step.role != "operator":
+                continue
+            a = step.action
+            match = next((i for i, e in enumerate(journal) if i not in used
+                          and e.action.do == a.do
+                          and getattr(e.action, "rack", None) == getattr(a, "rack", None)),
+                         None)
+            if match is not None:
+                used.add(match)
+            out.append({"index": step.index, "describe": a.describe(),
+                        "reached_at_s": reached.get(step.index),
+                        "done_at_s": None if match is None else journal[match].t_s})
+        return out
+
+    def trainee_action_rows(self) -> list[dict[str, Any]]:
+        """Every console action so far, accepted or refused, in time order."""
+        return [{"at_s": e.t_s, "describe": e.action.describe(), "accepted": e.result.ok,
+                 "message": e.result.text} for e in self.twin.journal
+                if e.action.kind == "console"]
+
+    def instructor_log(self) -> dict[str, Any]:
+        """The report's ``instructor`` section so far: interventions, hints, observations."""
+        return self.runner.instructor_record()
+
+    def report(self) -> dict[str, Any]:
+        """The run report so far (its ``assessment`` is the running score)."""
+        return self.runner.report()
+
+    def timeline_csv(self) -> str:
+        from twin import msel
+
+        return msel.to_csv(self.scenario)
+
+    def import_timeline_csv(self, text: str, source: str = "the CSV") -> Result:
+        """Replace the scenario's steps by the rows of an MSEL CSV and start again; a bad
+        CSV (or steps the loader refuses) is a message and leaves the session as it was."""
+        from twin import msel
+        from twin.scenario import ScenarioError, load_scenario_text
+
+        try:
+            steps = msel.steps_from_csv(text)
+            doc = msel.with_steps(self.scenario.source_text, steps)
+            scenario = load_scenario_text(doc, self.scenario.path or "<text>")
+        except msel.MselError as e:
+            return Result(False, f"{source}: {e}")
+        except ScenarioError as e:
+            where = f"{e.field}: " if e.field else ""
+            return Result(False, f"{source}: the rows do not make a valid scenario: "
+                                 f"{where}{e.message}")
+        except (csv.Error, yaml.YAMLError, ValueError) as e:
+            return Result(False, f"{source}: cannot read it as a timeline ({e})")
+        self.load(scenario)
+        self.instructorChanged.emit()
+        return Result(True, f"{len(steps)} steps imported from {source}; the exercise "
+                            "starts again")

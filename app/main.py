@@ -90,6 +90,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     controller = Controller(scenario)
     window = MainWindow(controller, persist=not screenshot, size=size if screenshot else None)
+    station = window.open_instructor_station() if getattr(args, "instructor", False) else None
     if screenshot:
         window.show()
         app.processEvents()
@@ -101,6 +102,10 @@ def run_gui(args: argparse.Namespace) -> int:
         if out.parent and not out.parent.exists():
             return _fail(f"cannot write {out}: no directory {out.parent}", False)
         ok = window.grab().save(str(out))
+        if station is not None:
+            station.refresh_trainee()  # type: ignore[attr-defined]
+            app.processEvents()
+            ok = ok and station.grab().save(str(out.with_name(f"{out.stem}-instructor.png")))
         window.close()
         if not ok:
             return _fail(f"cannot write {out}", False)

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menus()
+        self._build_instructor(box)
         for act in self.timebar.actions_for_window:
             self.addAction(act)  # shortcuts work even with the time bar hidden
 
@@ -490,4 +491,41 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
         self.controller.pause()
         self.save_settings()
+        if getattr(self, "instructor_station", None) is not None:
+            self.instructor_station.close()  # type: ignore[union-attr]
         super().closeEvent(event)
+
+    # -- the instructor station (issue 11; app/instructor/) -----------------------------------
+
+    def _build_instructor(self, centre: QVBoxLayout) -> None:
+        """The pause and hint banner over the topology, View > Instructor station."""
+        from app.instructor import InstructorBanner
+
+        self.instructor_banner = InstructorBanner(self.controller, self)
+        centre.insertWidget(0, self.instructor_banner)
+        self.instructor_station: QMainWindow | None = None
+        view = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
+        assert isinstance(view, QMenu)
+        view.addSeparator()
+        self._action(view, "&Instructor station", self.open_instructor_station,
+                     QKeySequence("Ctrl+I"), "instructorAction")
+        self.controller.hintSent.connect(
+            lambda text: self.statusBar().showMessage(f"Hint from the instructor: {text}",
+                                                      30000))
+        self.controller.frozenChanged.connect(
+            lambda frozen: self.statusBar().showMessage(
+                "Paused by the instructor" if frozen else "Resumed by the instructor", 8000))
+
+    def open_instructor_station(self) -> QMainWindow:
+        """The instructor station, a top-level window of its own (for a second screen)."""
+        from app.instructor import InstructorStation
+
+        if self.instructor_station is None or not self.instructor_station.isVisible():
+            self.instructor_station = InstructorStation(self.controller)
+            self.instructor_station.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        station = self.instructor_station
+        station.show()
+        station.raise_()
+        self.timebar.refresh()  # the caption now hides what is coming
+        return station
+

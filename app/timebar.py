@@ -193,8 +193,8 @@ class TimeBar(QToolBar):
         """What the scenario is doing: the last note, or the step under way / next."""
         progress = self.controller.step_progress()
         steps = self.controller.scenario.steps
-        if not steps:
-            return self.caption_text
+        if not steps or getattr(self.controller, "conceals_timeline", False):
+            return self.caption_text  # the trainee's window: nothing of what is coming
         if progress.done:
             where = f"all {len(steps)} steps done"
         else:

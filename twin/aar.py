@@ -883,6 +883,36 @@ def _events(report: Mapping[str, Any]) -> str:
             f"<th>Message</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
+def _instructor(report: Mapping[str, Any]) -> str:
+    """The instructor's section: observations, hints sent and interventions on the timeline,
+    each at its simulated time (the run report's ``instructor``; issue 11)."""
+    ins = report.get("instructor") or {}
+    obs, hints, acts = (ins.get("observations") or [], ins.get("hints") or [],
+                        ins.get("interventions") or [])
+
+    def table(items: Sequence[Mapping[str, Any]], cols: str, cells: Any) -> str:
+        rows = "".join(f'<tr><td class="t">T+{clock(r.get("at_s"))}</td>{cells(r)}</tr>'
+                       for r in items)
+        return (f'<table class="compact instructor"><thead><tr><th>Time</th>{cols}</tr>'
+                f"</thead><tbody>{rows}</tbody></table>")
+
+    out = []
+    out.append(table(obs, "<th>Observation</th>", lambda r: f"<td>{_e(r.get('text'))}</td>")
+               if obs else '<p class="muted">No observation recorded.</p>')
+    if hints:
+        out.append("<h3>Hints sent to the trainee</h3>"
+                   + table(hints, "<th>Hint</th>", lambda r: f"<td>{_e(r.get('text'))}</td>"))
+    if acts:
+        def what(r: Mapping[str, Any]) -> str:
+            step = f"step {int(r['index']) + 1} " if isinstance(r.get("index"), int) else ""
+            do = f"{r.get('do')} " if r.get("do") else ""
+            return (f"<td>{_e(r.get('what'))}</td><td>{_e(step + do)}</td>"
+                    f"<td>{_e(r.get('message') or '')}</td>")
+        out.append("<h3>Interventions on the timeline</h3>"
+                   + table(acts, "<th>Control</th><th>Step</th><th>Result</th>", what))
+    return "".join(out)
+
+
 def _objectives_table(report: Mapping[str, Any]) -> str:
     obj = report.get("objectives") or {}
     o = report.get("outcome") or {}
@@ -1091,6 +1121,12 @@ def render(report: Mapping[str, Any], *, made_at: datetime | str | None = None,
         _made_at_text(made_at) if made_at else "",
         f"seed {report.get('seed')}") if x)
     timeline, left = _timeline_html(report)
+    instructor_html = ""
+    if report.get("instructor") is not None:  # runs since the instructor station
+        instructor_html = ('<section class="instructor-s"><h2><span class="n">7</span>'
+                           "Instructor's observations</h2><p class=\"muted small\">Recorded "
+                           "by the instructor during the exercise, at simulated times.</p>"
+                           f"{_instructor(report)}</section>\n")
     rows, _ = _timeline(report)
     strengths = _strengths(report, rows)
     left_html = ""
@@ -1137,7 +1173,7 @@ what happened, what it cost, and what to do instead.</p>
 <footer>DR Twin after-action report · {_e(name)} · seed {_e(report.get("seed"))}
 {f" · scenario SHA-256 {_e(scenario_sha256[:12])}…" if scenario_sha256 else ""}
 · the event log follows as an appendix</footer></section>
-<section class="appendix"><h2><span class="n">A</span>Appendix: event log</h2>
+{instructor_html}<section class="appendix"><h2><span class="n">A</span>Appendix: event log</h2>
 {_events(report)}</section>
 """
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -166,7 +166,7 @@ def _items(f: RunFacts) -> list[Item]:
                         + ("" if c["ok"] else f" (it was {_shown(c['actual'])})"),
                         bool(c["ok"]), c["at_s"], "check"))
     for s in f.steps:
-        if s["do"] == "wait" and not s.get("skipped"):
+        if s["do"] == "wait" and not s.get("skipped") and s.get("instructor") != "skipped":
             until = ", ".join(f"{p} = {_shown(v)}" for p, v in (s.get("until") or {}).items())
             out.append(Item(f"wait until {until}: {s['message']}", bool(s["ok"]), s["at_s"],
                             "wait"))

@@ -144,3 +144,10 @@ def with_steps(scenario_text: str, steps: list[dict[str, Any]]) -> str:
     doc = yaml.safe_load(scenario_text)
     doc["steps"] = steps
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def inject_row(at_s: float, step: dict[str, Any]) -> dict[str, str]:
+    """The row of an inject added during a run (the instructor station's Add inject):
+    ``step`` is its scenario step, e.g. ``{do: cut-link, link: fc}``."""
+    return {"time": _clock(at_s), "at": f"{at_s:g}s", "after": "", "inject": _flow(step),
+            "player": "instructor", "expected action": "", "objective tested": ""}

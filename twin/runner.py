@@ -31,6 +31,7 @@ from twin.scenario import Scenario, Step
 from twin.twin import Twin
 
 MODES = ("autoplay", "trainee")
+SKIPPED_MESSAGE = "skipped by the instructor"
 
 DEFAULT_WAIT_TIMEOUT_S = 24 * 3600.0
 _MISSING = object()
@@ -87,6 +88,7 @@ class StepResult:
     by: str = "instructor"  # whose step: instructor | operator
     skipped: bool = False  # an operator step not played in trainee mode (the answer key)
     action: A.Action | None = None
+    instructor: str = ""  # fired (early, by the instructor) | skipped (by the instructor)
 
 
 @dataclass
@@ -133,6 +135,7 @@ class Runner:
         self._planned_hints = sorted(hints or [])
         if mode == "autoplay" and (self._plan or self._planned_hints):
             raise ValueError("trainee actions are played in trainee mode")
+        self._init_instructor()
 
     @property
     def waiting(self) -> bool:
@@ -143,9 +146,10 @@ class Runner:
         return self.next_index >= len(self.scenario.steps)
 
     def due_at(self, step: Step) -> float:
+        delay = self._delay_s.get(step.index, 0.0)  # the instructor's delay, if any
         if step.at_s is not None:
-            return max(step.at_s, self.twin.now)
-        return max(self._prev_done_at + (step.after_s or 0.0), self.twin.now)
+            return max(step.at_s + delay, self.twin.now)
+        return max(self._prev_done_at + (step.after_s or 0.0) + delay, self.twin.now)
 
     @property
     def time_limit_s(self) -> float | None:
@@ -159,6 +163,8 @@ class Runner:
         steps due then. ``settle=False``: stop at the last step or planned action instead
         of running the clock on to ``t`` (a headless run that ends before its time limit)."""
         finished: list[StepResult] = []
+        if self.frozen:
+            return finished  # frozen by the instructor: no time passes
         while True:
             nxt = min([x for x in (self._plan[0].at_s if self._plan else None,
                                    self._planned_hints[0] if self._planned_hints else None)
@@ -178,7 +184,10 @@ class Runner:
 
     def act(self, action: A.Action, expect: str | None = None) -> Result:
         """The trainee (or an operator outside the scenario) applies ``action`` now; it is
-        recorded with its answer, refused attempts included."""
+        recorded with its answer, refused attempts included. While the instructor has frozen
+        the exercise it is refused and not recorded (it costs nothing)."""
+        if self.frozen:
+            return Result(False, "the exercise is paused by the instructor")
         res = self.twin.apply(action)
         ok = res.ok == (expect != "refused")
         msg = res.text if res.ok else f"refused: {res.text}"
@@ -239,10 +248,16 @@ class Runner:
             step = self.scenario.steps[self.next_index]
             a = step.action
             if self._waiting is None:
+                if step.index in self._fired_early:  # the instructor fired it already
+                    self.next_index += 1
+                    continue
                 due = self.due_at(step)
                 if due > t:
                     break
                 self._run_to(due)
+                if step.index in self._skipped_ix:  # passed over in its time slot
+                    finished.append(self._finish(step, twin.now, True, SKIPPED_MESSAGE))
+                    continue
                 if isinstance(a, A.Wait):
                     timeout = a.timeout if a.timeout is not None else DEFAULT_WAIT_TIMEOUT_S
                     self._waiting = (twin.now, twin.now + timeout)
@@ -316,7 +331,8 @@ class Runner:
     def _finish(self, step: Step, started: float, ok: bool, msg: str) -> StepResult:
         result = StepResult(step.index, started, step.action.do, ok, msg,
                             accepted=self._accepted, by=step.role, skipped=self._skipped,
-                            action=step.action)
+                            action=step.action,
+                            instructor="skipped" if msg == SKIPPED_MESSAGE else "")
         self._accepted, self._skipped = None, False
         self.steps.append(result)
         self.next_index += 1
@@ -359,7 +375,8 @@ class Runner:
         facts = RunFacts(
             mode=self.mode, journal=twin.journal, steps=steps, checks=self.checks,
             objectives=objectives, outcome=outcome, final_state=final_state,
-            events=twin.events, answer_key=self.answer_key, hints=self.hints,
+            events=twin.events, answer_key=self.answer_key,
+            hints=sorted([*self.hints, *(h["at_s"] for h in self.instructor_hints)]),
             time_limit_s=self.time_limit_s, pass_mark=self.scenario.pass_mark,
             racks=twin.system.rack_names)
         return {
@@ -380,7 +397,166 @@ class Runner:
             "series": _series(twin),
             "final_state": final_state,
             "events": [e.to_dict() for e in twin.events],
+            "instructor": self.instructor_record(),
         }
+
+    # -- the instructor's controls (issue 11, the instructor station) ---------------------
+    # Over the pending timeline: fire an instructor's step now, delay it, skip it; add an
+    # inject (a fault) now; freeze and resume; send a hint; record an observation. Each is
+    # recorded with its simulated time and goes into the report's ``instructor`` section.
+    # None reads a clock: the same interventions at the same simulated times give the same
+    # run, event for event. A control that cannot apply raises InstructorError (a message
+    # saying what and why), and changes nothing.
+
+    def _init_instructor(self) -> None:
+        self.frozen = False
+        self.interventions: list[dict[str, Any]] = []
+        self.instructor_hints: list[dict[str, Any]] = []
+        self.observations: list[dict[str, Any]] = []
+        self._delay_s: dict[int, float] = {}
+        self._fired_early: set[int] = set()
+        self._skipped_ix: set[int] = set()
+
+    def step_state(self, index: int) -> str:
+        """Where step ``index`` is: pending, delayed, waiting, fired, skipped, or reached
+        (an operator step of trainee mode: the answer key, the trainee's to play)."""
+        if index in self._skipped_ix:
+            return "skipped"
+        if index < self.next_index or index in self._fired_early:
+            rec = next((s for s in self.steps if s.index == index), None)
+            return "reached" if rec is not None and rec.skipped else "fired"
+        if index == self.next_index and self.waiting:
+            return "waiting"
+        return "delayed" if index in self._delay_s else "pending"
+
+    def delay_of(self, index: int) -> float:
+        return self._delay_s.get(index, 0.0)
+
+    def _pending_instructor_step(self, index: int, what: str) -> Step:
+        steps = self.scenario.steps
+        if not 0 <= index < len(steps):
+            raise InstructorError(f"{what}: there is no step {index + 1} (the timeline has "
+                                  f"{len(steps)})")
+        step = steps[index]
+        state = self.step_state(index)
+        if state not in ("pending", "delayed", "waiting"):
+            raise InstructorError(f"{what}: step {index + 1} ({step.action.do}) is already "
+                                  f"{state}")
+        if step.role != "instructor":
+            raise InstructorError(f"{what}: step {index + 1} ({step.action.describe()}) is "
+                                  "the trainee's (the answer key), not an instructor's step")
+        return step
+
+    def _intervene(self, what: str, **fields: Any) -> dict[str, Any]:
+        rec = {"at_s": round(self.twin.now, 6), "what": what, **fields}
+        self.interventions.append(rec)
+        return rec
+
+    def fire_now(self, index: int) -> StepResult:
+        """Run the instructor's step ``index`` now, ahead of its time (a wait cannot be
+        fired: skip it to stop waiting)."""
+        step = self._pending_instructor_step(index, "fire now")
+        if isinstance(step.action, A.Wait):
+            raise InstructorError(f"fire now: step {index + 1} is a wait; skip it to stop "
+                                  "waiting")
+        ok, msg = self._execute(step)
+        if index == self.next_index:
+            result = self._finish(step, self.twin.now, ok, msg)
+        else:  # out of order: recorded now, passed over when the timeline reaches it
+            result = StepResult(step.index, self.twin.now, step.action.do, ok, msg,
+                                accepted=self._accepted, by=step.role, action=step.action)
+            self._accepted, self._skipped = None, False
+            self.steps.append(result)
+            self._fired_early.add(index)
+        result.instructor = "fired"
+        self._delay_s.pop(index, None)
+        self._intervene("fire", index=index, do=step.action.do, accepted=result.accepted,
+                        message=msg)
+        return result
+
+    def delay(self, index: int, seconds: float) -> float:
+        """Delay the instructor's pending step ``index`` by ``seconds`` (the steps after it
+        follow, as the timeline is sequential); returns its total delay."""
+        step = self._pending_instructor_step(index, "delay")
+        if self.step_state(index) == "waiting":
+            raise InstructorError(f"delay: step {index + 1} (wait) is already waiting; skip "
+                                  "it to stop waiting")
+        if not (isinstance(seconds, (int, float)) and math.isfinite(seconds) and seconds > 0):
+            raise InstructorError(f"delay: {seconds!r} is not a positive duration")
+        total = self._delay_s.get(index, 0.0) + float(seconds)
+        self._delay_s[index] = total
+        self._intervene("delay", index=index, do=step.action.do, by_s=round(float(seconds), 6),
+                        message=f"delayed by {format_duration(seconds)}")
+        return total
+
+    def skip(self, index: int) -> None:
+        """Skip the instructor's pending step ``index``: it never runs, and the timeline
+        passes over it in its time slot (a wait under way stops now)."""
+        step = self._pending_instructor_step(index, "skip")
+        self._skipped_ix.add(index)
+        self._intervene("skip", index=index, do=step.action.do, message=SKIPPED_MESSAGE)
+        if self.waiting and index == self.next_index:
+            self._waiting = None
+            self._finish(step, self.twin.now, True, SKIPPED_MESSAGE)
+
+    def inject(self, action: A.Action) -> Result:
+        """An inject the timeline does not have: a fault, applied now."""
+        if action.kind != "fault":
+            raise InstructorError(f"add inject: {action.do} is not a fault (the faults: "
+                                  + ", ".join(sorted(d for d, c in A.REGISTRY.items()
+                                                     if c.kind == "fault")) + ")")
+        res = self.twin.apply(action)
+        fields = {k: v for k, v in _fields(action).items() if k not in ("at_s", "what")}
+        self._intervene("inject", do=action.do, accepted=res.ok,
+                        message=res.text if res.ok else f"refused: {res.text}", **fields)
+        return res
+
+    def freeze(self) -> None:
+        """Stop the exercise: no time passes and the trainee's actions are refused until
+        :meth:`resume`."""
+        if self.frozen:
+            raise InstructorError("freeze: the exercise is already frozen")
+        self.frozen = True
+        self._intervene("freeze", message="paused by the instructor")
+        self.twin.log.log("note", None, "Paused by the instructor")
+
+    def resume(self) -> None:
+        if not self.frozen:
+            raise InstructorError("resume: the exercise is not frozen")
+        self.frozen = False
+        self._intervene("resume", message="resumed by the instructor")
+        self.twin.log.log("note", None, "Resumed by the instructor")
+
+    def send_hint(self, text: str) -> dict[str, Any]:
+        """A hint from the instructor to the trainee (logged where the trainee sees it; it
+        counts in the assessment as a hint taken)."""
+        text = " ".join(str(text).split())
+        if not text:
+            raise InstructorError("send hint: the hint is empty")
+        rec = {"at_s": round(self.twin.now, 6), "text": text}
+        self.instructor_hints.append(rec)
+        self.twin.log.log("note", None, f"Hint from the instructor: {text}")
+        return rec
+
+    def observe(self, text: str) -> dict[str, Any]:
+        """The instructor's timestamped observation, for the after-action report (the
+        trainee does not see it)."""
+        text = str(text).strip()
+        if not text:
+            raise InstructorError("observation: the text is empty")
+        rec = {"at_s": round(self.twin.now, 6), "text": text}
+        self.observations.append(rec)
+        return rec
+
+    def instructor_record(self) -> dict[str, Any]:
+        """The report's ``instructor`` section."""
+        return {"interventions": [dict(r) for r in self.interventions],
+                "hints": [dict(h) for h in self.instructor_hints],
+                "observations": [dict(o) for o in self.observations]}
+
+
+class InstructorError(ValueError):
+    """An instructor's control that cannot apply now: the message says what and why."""
 
 
 REPORT_SERIES = ("lag_bytes", "rpo_s", "available", "writes_bps", "demand_bps",
@@ -425,6 +601,8 @@ def _step_record(s: StepResult) -> dict[str, Any]:
                            "by": s.by}
     if s.skipped:
         rec["skipped"] = True
+    if s.instructor:
+        rec["instructor"] = s.instructor
     if s.action is not None:
         rec.update({k: v for k, v in _fields(s.action).items() if k not in rec})
     return rec

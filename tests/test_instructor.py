@@ -19,7 +19,7 @@ from twin.scenario import Step, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_LOSS = ROOT / "scenarios" / "unplanned-site-loss.yaml"
-# steps: 0 lose-rack at 1h, 1 note, 2 start-failover after 10m (operator), 3-6 operator,
+# steps: 0 lose-rack at 1h, 1 note, 2 add-compute-nodes after 10m (operator), 3-6 operator,
 # 7 wait service.available (6h), 8 check
 
 
@@ -44,7 +44,7 @@ def test_fire_now_runs_the_inject_ahead_of_its_time_and_the_rest_follows() -> No
     assert r.step_state(1) == "fired"  # the note follows at once, not at 1h
     r.advance_to(1300)
     # the answer key's failover is reached 10 minutes after the fired inject, not at 1h10
-    assert r.answer_key[0]["do"] == "start-failover"
+    assert r.answer_key[0]["do"] == "add-compute-nodes"
     assert r.answer_key[0]["expected_at_s"] == pytest.approx(1200)
     rep = r.report()
     assert rep["steps"][0]["instructor"] == "fired"

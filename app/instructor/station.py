@@ -317,33 +317,35 @@ class InstructorStation(QMainWindow):
         t.setColumnWidth(1, 260 if headers[0] == "Time" else 110)
         return t
 
+    @staticmethod
+    def _entry_row(lay: QVBoxLayout, label: str, name: str, placeholder: str, button: str,
+                   button_name: str, slot: Any) -> QLineEdit:
+        """A caption, then a line edit with its button; Return or the button runs ``slot``."""
+        lay.addWidget(QLabel(label))
+        row = QHBoxLayout()
+        edit = QLineEdit()
+        edit.setObjectName(f"{name}Edit")
+        edit.setPlaceholderText(placeholder)
+        edit.returnPressed.connect(slot)
+        go = QPushButton(button)
+        go.setObjectName(button_name)
+        go.clicked.connect(slot)
+        row.addWidget(edit, 1)
+        row.addWidget(go)
+        lay.addLayout(row)
+        return edit
+
     def _build_notes(self) -> QGroupBox:
         box = QGroupBox("Hints and observations")
         lay = QVBoxLayout(box)
-        lay.addWidget(QLabel("Hint to the trainee (shown in their window, costs 5 points)"))
-        row = QHBoxLayout()
-        self.hint_edit = QLineEdit()
-        self.hint_edit.setObjectName("hintEdit")
-        self.hint_edit.setPlaceholderText("e.g. Look at the backup rack's console")
-        self.hint_edit.returnPressed.connect(self.send_hint)
-        send = QPushButton("Send hint")
-        send.setObjectName("sendHintButton")
-        send.clicked.connect(self.send_hint)
-        row.addWidget(self.hint_edit, 1)
-        row.addWidget(send)
-        lay.addLayout(row)
-        lay.addWidget(QLabel("Observation (for the after-action report; private)"))
-        row = QHBoxLayout()
-        self.obs_edit = QLineEdit()
-        self.obs_edit.setObjectName("observationEdit")
-        self.obs_edit.setPlaceholderText("e.g. Declared the disaster without checking the RPO")
-        self.obs_edit.returnPressed.connect(self.record_observation)
-        rec = QPushButton("Record")
-        rec.setObjectName("recordButton")
-        rec.clicked.connect(self.record_observation)
-        row.addWidget(self.obs_edit, 1)
-        row.addWidget(rec)
-        lay.addLayout(row)
+        self.hint_edit = self._entry_row(
+            lay, "Hint to the trainee (shown in their window, costs 5 points)", "hint",
+            "e.g. Look at the backup rack's console", "Send hint", "sendHintButton",
+            self.send_hint)
+        self.obs_edit = self._entry_row(
+            lay, "Observation (for the after-action report; private)", "observation",
+            "e.g. Declared the disaster without checking the RPO", "Record", "recordButton",
+            self.record_observation)
         self.notes = QListWidget()
         self.notes.setObjectName("notesList")
         self.notes.setWordWrap(True)

@@ -143,7 +143,7 @@ class Scenario:
 
     path: str | None
     name: str
-    description: str
+    description: str = field(repr=False)  # free text: it may quote a password
     seed: int
     start: str  # unpaired | paired
     system: SystemConfig
@@ -151,7 +151,9 @@ class Scenario:
     objectives: dict[str, float | None] = field(default_factory=dict)  # rpo_s, rto_s
     steps: tuple[Step, ...] = ()
     source_text: str = field(default="", repr=False)
-    briefing: str = ""  # what the trainee reads first (trainee mode)
+    # what the trainee reads first (trainee mode): it may give the peer's password, so it is
+    # not in repr, like the system block
+    briefing: str = field(default="", repr=False)
     time_limit_s: float | None = None  # the exercise's time limit, from the start
     pass_mark: float = 70.0  # the assessment's pass mark (twin/assessment.py)
     strategies: dict[str, dict[str, Any]] = field(default_factory=dict)  # twin/strategies.py

@@ -194,7 +194,9 @@ def test_projector_theme_uses_only_palette_colours() -> None:
     desk = theme.style_sheet(resources.style_template())
     assert "font-size: 17pt" in desk and "font-size: 24.3pt" in sheet  # 17 × 15 / 10.5
     # the soft ink (hard to read on a projector) is the ink wherever the sheet names it
-    assert sheet.count(theme.C.INK_SOFT) < desk.count(theme.C.INK_SOFT)
+    assert theme.colour_of("INK_SOFT", theme.PROJECTOR) == theme.C.INK
+    assert theme.colour_of("INK_SOFT") == theme.C.INK_SOFT
+    assert sheet.count(theme.C.CANVAS) < desk.count(theme.C.CANVAS)
 
 
 # -- branches ----------------------------------------------------------------------------------

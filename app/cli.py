@@ -237,10 +237,9 @@ def cmd_versus(args: argparse.Namespace) -> int:
     different systems."""
     from twin.runner import Runner, summary, versus
 
-    sides = [_versus_side(args.file), _versus_side(args.versus)]
-    if sides[0] is None or sides[1] is None:
+    a, b = _versus_side(args.file), _versus_side(args.versus)
+    if a is None or b is None:
         return 2
-    a, b = sides
     if a.system != b.system:
         fields = [f for f in type(a.system).__dataclass_fields__
                   if getattr(a.system, f) != getattr(b.system, f)]

@@ -376,7 +376,7 @@ class Controller(QObject):
 class Chapter(NamedTuple):
     """A note of the scenario: a chapter of presenter mode."""
 
-    index: int  # the step's index in the scenario
+    step: int  # the step's index in the scenario
     at_s: float
     text: str
     pause: bool

@@ -139,7 +139,7 @@ class BranchWindow(QWidget):
         plots = QHBoxLayout()
         self.lag_plot = self._plot("Replication lag (MB)")
         self.up_plot = self._plot("Service available")
-        self.up_plot.setYRange(-0.05, 1.1)
+        self.up_plot.setYRange(-0.2, 1.2, padding=0)
         self.up_plot.getAxis("left").setTicks([[(0, "down"), (1, "up")]])
         self.curves: dict[str, list[pg.PlotDataItem]] = {"lag": [], "up": []}
         for i, colour in enumerate(COLOURS):
@@ -172,6 +172,7 @@ class BranchWindow(QWidget):
         p.setMouseEnabled(x=False, y=False)
         p.setMenuEnabled(False)
         p.setMinimumHeight(220)
+        p.getAxis("left").setWidth(64)  # room for "3,600" MB of lag
         return p
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt)

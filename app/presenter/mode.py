@@ -185,8 +185,11 @@ class Presenter(QObject):
         file = menu_titled(w, "File")
         if file is not None:
             quit_ = next((a for a in file.actions() if a.objectName() == "quitAction"), None)
-            file.insertAction(quit_, self.export_action)
-            file.insertSeparator(quit_)
+            if quit_ is not None:
+                file.insertAction(quit_, self.export_action)
+                file.insertSeparator(quit_)
+            else:
+                file.addAction(self.export_action)
         w.addAction(self.mode_action)
 
     def _fill_chapters(self) -> None:
@@ -218,7 +221,9 @@ class Presenter(QObject):
             self.mode_action.blockSignals(False)
             self._dress(theme.PROJECTOR)
             self._hide_consoles()
-            QApplication.instance().installEventFilter(self)
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
         self.notes.set_chapters(self.controller.chapters())
         self._show_notes()
         if restart:
@@ -236,7 +241,9 @@ class Presenter(QObject):
         self.mode_action.blockSignals(True)
         self.mode_action.setChecked(False)
         self.mode_action.blockSignals(False)
-        QApplication.instance().removeEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self._loop_timer.stop()
         self.waiting = self.ended = False
         self.controller.hold_at = None
@@ -326,7 +333,7 @@ class Presenter(QObject):
         if not self.active or step.do != "note":
             return
         chapters = self.controller.chapters()
-        self.current = next((i for i, c in enumerate(chapters) if c.index == step.index),
+        self.current = next((i for i, c in enumerate(chapters) if c.step == step.index),
                             self.current)
         pause = bool(getattr(step.action, "pause", False))
         if pause:
@@ -387,7 +394,7 @@ class Presenter(QObject):
     def show_summary(self) -> SummaryPage:
         """The one-page summary over the window's centre (click it to close it)."""
         self._close_summary()
-        host = self.caption.parentWidget() or self.window
+        host = self.window  # the whole window: the centre alone is short on a projector
         th = self.theme if self.active else theme.DEFAULT
         page = SummaryPage(self.controller.summary(), th, host)
         page.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -406,7 +413,7 @@ class Presenter(QObject):
             return
         hint = page.sizeHint()
         w = min(max(hint.width(), 760), max(300, host.width() - 40))
-        h = min(max(hint.height(), 420), max(200, host.height() - 40))
+        h = min(max(page.minimumSizeHint().height(), 420), max(200, host.height() - 40))
         page.setGeometry((host.width() - w) // 2, (host.height() - h) // 2, w, h)
 
     def _close_summary(self) -> None:
@@ -439,6 +446,8 @@ class Presenter(QObject):
         if obj is self.caption.parentWidget() and et == QEvent.Type.Resize:
             if self.caption.isVisible():
                 self.caption.place()
+            self._place_summary()
+        elif obj is self.window and et == QEvent.Type.Resize:
             self._place_summary()
         elif obj is self.window and et == QEvent.Type.Close:
             self.stop()

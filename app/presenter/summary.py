@@ -117,12 +117,12 @@ class SummaryPage(QFrame):
                 self.values["cost"] = self._label(format_money(cost["total"], cur), "big")
                 self.values["cost"].setStyleSheet(f"color: {C.RED_DARK};")
                 line.addWidget(self.values["cost"], 0, 1, Qt.AlignmentFlag.AlignRight)
-                detail = (f"outage {cost['outage_hours']:.2f} h × "
-                          f"{format_money(cost['outage_per_hour'], cur)}/h = "
-                          f"{format_money(cost['outage'], cur)}   ·   data lost (RPO) "
-                          f"{cost['data_loss_hours']:.4f} h × "
-                          f"{format_money(cost['data_loss_per_hour'], cur)}/h = "
-                          f"{format_money(cost['data_loss'], cur)}")
+                detail = (f"Outage {format_duration(cost['outage_hours'] * 3600)} × "
+                          f"{format_money(cost['outage_per_hour'], cur)} an hour = "
+                          f"{format_money(cost['outage'], cur)}\n"
+                          f"Data lost: {format_duration(cost['data_loss_hours'] * 3600)} of "
+                          f"writes (the RPO) × {format_money(cost['data_loss_per_hour'], cur)}"
+                          f" an hour = {format_money(cost['data_loss'], cur)}")
                 d = self._label(detail)
                 d.setStyleSheet(f"color: {C.INK_SOFT};")
                 d.setWordWrap(True)

@@ -141,6 +141,7 @@ class Presenter(QObject):
         self._loop_timer = QTimer(self)
         self._loop_timer.setSingleShot(True)
         self._loop_timer.timeout.connect(self._loop_again)
+        self._host = host
         host.installEventFilter(self)
         window.installEventFilter(self)
         controller.stepFinished.connect(self._on_step)
@@ -442,8 +443,14 @@ class Presenter(QObject):
     # -- keys, clicks, resizes ---------------------------------------------------------------
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        try:
+            return self._filter(obj, event)
+        except RuntimeError:  # the window is being destroyed: its children went first
+            return False
+
+    def _filter(self, obj: QObject, event: QEvent) -> bool:
         et = event.type()
-        if obj is self.caption.parentWidget() and et == QEvent.Type.Resize:
+        if obj is self._host and et == QEvent.Type.Resize:
             if self.caption.isVisible():
                 self.caption.place()
             self._place_summary()

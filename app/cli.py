@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--report", metavar="OUT.html",
                      help="write the after-action report (HTML), and the JSON beside it as "
                      "OUT.json")
+    run.add_argument("--versus", metavar="B.yaml",
+                     help="also play B.yaml (a second scenario or saved session of the same "
+                     "system) and report both and their differences")
     _history_option(run)
     hist = sub.add_parser("history", help="list the runs kept in the run history",
                           description="List the runs kept in the run history, newest first; "
@@ -96,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
     gui.add_argument("--instructor", action="store_true",
                      help="open the instructor station beside the main window (with "
                      "--screenshot, also OUT-instructor.png)")
+    gui.add_argument("--present", action="store_true",
+                     help="presenter mode: autoplay with the notes as captions, pauses and "
+                     "chapters, in the projector theme")
+    gui.add_argument("--speed", type=float, metavar="X",
+                     help="simulated seconds per real second (with --present)")
+    gui.add_argument("--loop", action="store_true", help="with --present: start again at "
+                     "the end")
     return p
 
 
@@ -161,6 +171,8 @@ def _load(path: str) -> Scenario | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if getattr(args, "versus", None):
+        return cmd_versus(args)
     from app.progress import Interrupted, Progress, ctrl_c, report_of
     from twin.aar import text_sha256
     from twin.history import HistoryError
@@ -214,6 +226,66 @@ def cmd_run(args: argparse.Namespace) -> int:
             if failed is not None:
                 return failed
     return 0 if report["ok"] else 1
+
+
+def _versus_side(path: str) -> Scenario | None:
+    """One side of ``--versus``: a scenario or a saved session (File > Save session).
+    Where the trainee's actions file comes (``--trainee``), it goes here."""
+    return _load(path)
+
+
+def cmd_versus(args: argparse.Namespace) -> int:
+    """``drtwin run A.yaml --versus B.yaml``: both runs, side by side (twin/runner.py
+    versus). Exit status 0 if both went as expected, 1 otherwise, 2 for a bad file or two
+    different systems."""
+    from twin.runner import Runner, summary, versus
+
+    a, b = _versus_side(args.file), _versus_side(args.versus)
+    if a is None or b is None:
+        return 2
+    if a.system != b.system:
+        fields = [f for f in type(a.system).__dataclass_fields__
+                  if getattr(a.system, f) != getattr(b.system, f)]
+        return _err(f"--versus {args.versus}: not the same system as {args.file} "
+                    f"(they differ in system.{', system.'.join(fields) or '?'}); compare "
+                    "two runs of one system")
+    if args.report:
+        return _err("--report writes one run's report: use it without --versus")
+    reports = [Runner(a).run(), Runner(b).run()]
+    out = versus(*reports)
+    out["files"] = {"a": args.file, "b": args.versus}
+    out["ok"] = {"a": reports[0]["ok"], "b": reports[1]["ok"]}
+    if args.json:
+        json.dump(out, sys.stdout, indent=1, default=str, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print(_versus_text(out, reports, summary))
+    return 0 if all(r["ok"] for r in reports) else 1
+
+
+def _versus_text(out: dict[str, Any], reports: list[dict[str, Any]], summary: Any) -> str:
+    from twin.durations import format_bytes, format_duration
+
+    def fmt(key: str, v: Any) -> str:
+        if v is None:
+            return "—"
+        if key == "data_loss_bytes":
+            return format_bytes(v)
+        return f"{v:g}" if key == "score" else format_duration(v)
+
+    lines = []
+    for side, r in zip("AB", reports, strict=True):
+        lines += [f"== {side}: {out['files'][side.lower()]}", summary(r), ""]
+    lines.append("== A versus B")
+    for key in ("data_loss_bytes", "rpo_achieved_s", "rto_s", "score"):
+        d = out["differences"].get(key)
+        mark = "differs" if d else "same"
+        lines.append(f"  {key:<16} A {fmt(key, out['a'][key]):>14}   B "
+                     f"{fmt(key, out['b'][key]):>14}   {mark}")
+    for side in ("a", "b"):
+        for dev in out[f"deviations_only_in_{side}"]:
+            lines.append(f"  only in {side.upper()}: {dev}")
+    return "\n".join(lines)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -24,9 +24,10 @@ from twin.actions import Action
 from twin.config import SystemConfig, volume_layout
 from twin.events import Event, Result
 from twin.recording import session_scenario, to_yaml
-from twin.runner import Runner, StepResult
+from twin.runner import Runner, StepResult, versus
 from twin.scenario import Scenario, load_scenario
 from twin.statedoc import StateDoc
+from twin.summary import end_summary
 from twin.timeseries import TimeSeries
 from twin.topology import build_topology
 from twin.twin import Twin
@@ -84,6 +85,8 @@ class Controller(QObject):
         self.twin = Twin(scenario.system, seed=scenario.seed, start=scenario.start)
         self.runner = Runner(scenario, self.twin)
         self.recorded = []
+        self._attempts: list[tuple[float, Action]] = []  # every GUI action, refused too
+        self._timelines: list[_Timeline] = []  # the branches, once Branch here is used
         self._state: StateDoc | None = None
         self._volumes: VolumeArrays | None = None
         self._graph: nx.Graph | None = None
@@ -108,6 +111,7 @@ class Controller(QObject):
             self.actionResult.emit(res)
             return res
         res = self.twin.apply(action)
+        self._attempts.append((self.twin.now, action))  # a branch replays them (with passwords)
         if res.ok:  # recorded as a scenario step: a password is never kept
             self.recorded.append((self.twin.now,
                 dataclasses.replace(action, password=None)  # type: ignore[call-arg]
@@ -218,8 +222,12 @@ class Controller(QObject):
         self.set_speed(next((s for s in reversed(SPEEDS) if s < self.speed), SPEEDS[0]))
 
     def advance(self, dt: float) -> None:
-        """Advance simulated time by ``dt`` seconds, playing the scenario's due steps."""
-        self._finished(self.runner.advance_to(self.twin.now + dt))
+        """Advance simulated time by ``dt`` seconds, playing the scenario's due steps; never
+        past ``hold_at`` (presenter mode: a pause note's time)."""
+        t = self.twin.now + dt
+        if self.hold_at is not None and self.twin.now < self.hold_at < t:
+            t = self.hold_at
+        self._finished(self.runner.advance_to(t))
         self._emit_frame()
 
     def step_event(self) -> None:
@@ -389,7 +397,8 @@ class Controller(QObject):
         return self.runner.instructor_record()
 
     def report(self) -> dict[str, Any]:
-        """The run report so far (its ``assessment`` is the running score)."""
+        """The run report so far (twin/runner.py), as ``drtwin run --json`` gives it; its
+        ``assessment`` is the running score."""
         return self.runner.report()
 
     def timeline_csv(self) -> str:
@@ -419,3 +428,134 @@ class Controller(QObject):
         self.instructorChanged.emit()
         return Result(True, f"{len(steps)} steps imported from {source}; the exercise "
                             "starts again")
+    # -- presenter mode (app/presenter) and branches (app/branch): issue 11 ---------------------
+
+    hold_at: float | None = None  # advance() stops here (the presenter's next pause note)
+
+    def chapters(self) -> list[Chapter]:
+        """Every ``note`` step of the scenario with the simulated time it runs at, from a
+        headless run of the scenario alone (deterministic: the same times as here), once
+        per scenario."""
+        if self._chapters is None or self._chapters[0] is not self.scenario:
+            other = Runner(self.scenario)
+            other.advance_to(math.inf)
+            notes = [Chapter(s.index, s.at_s, getattr(s.action, "text", ""),
+                             bool(getattr(s.action, "pause", False)))
+                     for s in other.steps if s.do == "note"]
+            self._chapters = (self.scenario, notes)
+        return self._chapters[1]
+
+    _chapters: tuple[Scenario, list[Chapter]] | None = None
+    _following = False  # _follow is connected to frame
+
+    def jump_to(self, t: float) -> None:
+        """Replay the scenario from its start to simulated time ``t`` (a chapter): the
+        actions applied here are dropped, the run is the scenario's own."""
+        playing = self.playing
+        hold, self.hold_at = self.hold_at, None
+        self.load(self.scenario)
+        self.advance_to(t)
+        self.hold_at = hold
+        if playing:
+            self.play()
+
+
+    def summary(self) -> dict[str, Any]:
+        """The end summary of the run so far (twin/summary.py)."""
+        return end_summary(self.report())
+
+    # branches: Branch here forks the timeline the window drives; both then play in step
+
+    @property
+    def branch_at(self) -> float | None:
+        """When the timeline was forked (None: no branch)."""
+        return self._timelines[1].at_s if self._timelines else None
+
+    @property
+    def driving(self) -> int:
+        """Which branch the window drives (0: the original, 1: the branch)."""
+        return next((i for i, tl in enumerate(self._timelines) if tl.runner is self.runner), 0)
+
+    def branch_names(self) -> list[str]:
+        return [tl.name for tl in self._timelines]
+
+    def branch(self) -> None:
+        """Fork the run now: a second twin rebuilt by replaying the scenario and this
+        window's actions (refused ones too) to this instant. Raises ValueError if the run
+        is already branched."""
+        if self._timelines:
+            raise ValueError("the run is already branched: restart the scenario to branch "
+                             "again")
+        at = self.twin.now
+        if self.runner.mode == "autoplay":
+            other = Runner(self.scenario)
+            for t, action in self._attempts:
+                other.advance_to(t)
+                other.twin.apply(action)
+            other.advance_to(at)
+        else:
+            other = self.runner.branch(at)
+        self._timelines = [
+            _Timeline("A", self.runner, self.recorded, self._attempts, 0.0),
+            _Timeline("B", other, list(self.recorded), list(self._attempts), at)]
+        if not self._following:
+            self._following = True
+            self.frame.connect(self._follow)
+        self._emit_frame()
+
+    def switch_branch(self, index: int) -> None:
+        """Drive branch ``index`` from the window (both stay at the same time)."""
+        if not 0 <= index < len(self._timelines) or index == self.driving:
+            return
+        self._follow()
+        tl = self._timelines[index]
+        self.runner, self.twin = tl.runner, tl.runner.twin
+        self.recorded, self._attempts = tl.recorded, tl.attempts
+        self.scenarioLoaded.emit()  # the views rebuild on this twin
+        self._emit_frame()
+
+    def branch_reports(self) -> list[dict[str, Any]]:
+        """Each branch's run report so far, in branch order."""
+        self._follow()
+        return [tl.runner.report() for tl in self._timelines]
+
+    def branch_versus(self) -> dict[str, Any]:
+        """The two branches side by side and what differs (twin/runner.py versus)."""
+        a, b = self.branch_reports()
+        return versus(a, b)
+
+    def branch_series(self, index: int) -> TimeSeries:
+        return self._timelines[index].runner.twin.series
+
+    def branch_events(self, index: int) -> list[Event]:
+        return self._timelines[index].runner.twin.events
+
+    def branch_session_yaml(self, index: int) -> str:
+        """Branch ``index`` as a scenario file (File > Save session, for that branch)."""
+        tl = self._timelines[index]
+        return to_yaml(session_scenario(self.scenario, tl.runner.steps, tl.recorded))
+
+    def _follow(self) -> None:
+        """Bring the branch the window does not drive to the window's time."""
+        for tl in self._timelines:
+            if tl.runner is not self.runner and tl.runner.twin.now < self.twin.now:
+                tl.runner.advance_to(self.twin.now)
+
+
+class Chapter(NamedTuple):
+    """A note of the scenario: a chapter of presenter mode."""
+
+    step: int  # the step's index in the scenario
+    at_s: float
+    text: str
+    pause: bool
+
+
+class _Timeline(NamedTuple):
+    """One branch: its runner (and twin), its recorded and attempted GUI actions."""
+
+    name: str
+    runner: Runner
+    recorded: list[tuple[float, Action]]
+    attempts: list[tuple[float, Action]]
+    at_s: float  # when it was forked (0 for the original)

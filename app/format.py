@@ -62,3 +62,8 @@ def format_pct(fraction: float | None) -> str:
 def state_text(state: str) -> str:
     """A state name as words: ``consistent_synchronized`` → ``consistent synchronized``."""
     return state.replace("_", " ")
+
+
+def format_money(amount: float | None, currency: str = "") -> str:
+    """Money as the summary and the report write it: ``1,250,000 USD``; — for no figure."""
+    return durations.format_money(amount, currency)

@@ -40,7 +40,7 @@ def apply_style(app: object) -> None:
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
     f = QFont(app.font())
-    f.setPointSizeF(10.5)
+    f.setPointSizeF(theme.DEFAULT.font_pt)
     app.setFont(f)
     app.setStyleSheet(theme.style_sheet(resources.style_template()))
 
@@ -91,9 +91,18 @@ def run_gui(args: argparse.Namespace) -> int:
     controller = Controller(scenario)
     window = MainWindow(controller, persist=not screenshot, size=size if screenshot else None)
     station = window.open_instructor_station() if getattr(args, "instructor", False) else None
+    present = bool(getattr(args, "present", False))
+    speed = getattr(args, "speed", None)
+    if speed is not None and not 0 < speed <= 1e9:
+        return _fail(f"--speed {speed:g}: give simulated seconds per real second, above 0",
+                     False)
     if screenshot:
         window.show()
         app.processEvents()
+        if present:  # the captions, in the projector theme, through every pause
+            window.presenter.start(speed=speed, play=False)
+            window.presenter.run_to(at_s)
+            window.presenter.notes.hide()
         controller.advance_to(at_s)
         app.processEvents()
         window.topology.fit()
@@ -112,4 +121,6 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"drtwin: wrote {out} ({size[0]}x{size[1]}, at {at_s:g} s)")
         return 0
     window.show()
+    if present:
+        window.presenter.start(speed=speed, loop=bool(getattr(args, "loop", False)))
     return int(app.exec())

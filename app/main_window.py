@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import resources
+from app.branch import Branching
 from app.console import DrConsole
 from app.event_log import EventLog
 from app.plots import PlotsPanel
+from app.presenter import Presenter
 from app.resources import icon
 from app.status import PILLS, pills
 from app.timebar import TimeBar
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._build_instructor(box)
+        self._build_presenter_and_branches()
         for act in self.timebar.actions_for_window:
             self.addAction(act)  # shortcuts work even with the time bar hidden
 
@@ -529,3 +532,10 @@ class MainWindow(QMainWindow):
         self.timebar.refresh()  # the caption now hides what is coming
         return station
 
+    # -- presenter mode and branches (issue 11: app/presenter, app/branch) -----------------------
+
+    def _build_presenter_and_branches(self) -> None:
+        """View > Presenter mode, Chapters, File > Export summary…; Simulation > Branch
+        here (also on the time bar). Each room adds its own actions to the menus."""
+        self.presenter = Presenter(self, self.controller)
+        self.branching = Branching(self, self.controller, self.timebar)

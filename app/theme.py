@@ -149,18 +149,54 @@ def legend_swatches(styles: dict[str, Style]) -> tuple[tuple[str, str], ...]:
     return tuple(seen.items())
 
 
+class Theme(NamedTuple):
+    """A way of dressing the one palette: the application font's size, the caption's
+    (presenter mode), and which palette colour takes a palette name's place. A theme adds
+    no colour of its own: ``colours`` maps a name of :class:`C` to another colour of C."""
+
+    name: str
+    font_pt: float
+    caption_pt: float
+    colours: dict[str, str]
+
+
+# the desk: the palette as it is
+DEFAULT = Theme("default", 10.5, 20.0, {})
+# a projector at the back of a meeting room: large type, and the soft greys and tints that
+# wash out on a projector turned to ink, paper and the frame's dark grey
+PROJECTOR = Theme("projector", 15.0, 26.0, {
+    "INK_SOFT": C.INK,
+    "CANVAS": C.PAPER,
+    "LAYER": C.GREY_SOFT,
+    "LINE": C.FRAME,
+    "ROW_ALT": C.PAPER,
+    "DISABLED": C.INK_SOFT,
+    "RACK_BG": C.GREY_SOFT,
+    "BLUE_PALE": C.BLUE_SOFT,
+    "AMBER_SOFT": C.AMBER,
+    "GREEN_SOFT": C.GREEN_SOFT,
+})
+THEMES = {t.name: t for t in (DEFAULT, PROJECTOR)}
+
+
+def colour_of(name: str, theme: Theme = DEFAULT) -> str:
+    """The colour a palette name takes in ``theme``; KeyError for a name C lacks."""
+    value = theme.colours.get(name, getattr(C, name, None))
+    if not isinstance(value, str):
+        raise KeyError(f"style.qss: no colour @{name} in app/theme.py")
+    return value
+
+
 _TOKEN = re.compile(r"@([A-Z][A-Z_]*)\b")
+_POINTS = re.compile(r"(\d+(?:\.\d+)?)pt\b")
 
 
-def style_sheet(template: str) -> str:
-    """The style sheet with its ``@NAME`` colours filled in from :class:`C`; an unknown
-    name raises KeyError (a typo in the sheet is a test failure, not a black widget)."""
-
-    def colour(m: re.Match[str]) -> str:
-        name = m.group(1)
-        value = getattr(C, name, None)
-        if not isinstance(value, str):
-            raise KeyError(f"style.qss: no colour @{name} in app/theme.py")
-        return value
-
-    return _TOKEN.sub(colour, template)
+def style_sheet(template: str, theme: Theme = DEFAULT) -> str:
+    """The style sheet with its ``@NAME`` colours filled in from :class:`C` (as ``theme``
+    dresses them) and its point sizes scaled to the theme's font; an unknown name raises
+    KeyError (a typo in the sheet is a test failure, not a black widget)."""
+    sheet = _TOKEN.sub(lambda m: colour_of(m.group(1), theme), template)
+    if theme.font_pt != DEFAULT.font_pt:
+        scale = theme.font_pt / DEFAULT.font_pt
+        sheet = _POINTS.sub(lambda m: f"{float(m.group(1)) * scale:.1f}pt", sheet)
+    return sheet

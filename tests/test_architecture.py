@@ -130,7 +130,7 @@ def test_a_headless_run_imports_neither_qt_nor_networkx() -> None:
 APP = TWIN.parent / "app"
 # the rooms: a view and its parts; none may import another room
 ROOMS = ("app.topology", "app.console", "app.plots", "app.event_log", "app.timebar",
-         "app.instructor")
+         "app.instructor", "app.presenter", "app.branch")
 # what every room may import from app/: the shared modules and the controller it observes
 SHARED = ("app.theme", "app.format", "app.status", "app.faults", "app.resources",
           "app.controller")

@@ -29,7 +29,8 @@ from typing import Any
 
 import yaml
 
-from twin.durations import format_bytes, format_duration
+from twin.durations import format_bytes, format_duration, format_money
+from twin.summary import end_summary
 
 __all__ = ["render", "write", "json_path_for", "scenario_info", "text_sha256"]
 
@@ -656,6 +657,60 @@ def _figures(report: Mapping[str, Any]) -> str:
     return f'<div class="figures">{"".join(cards)}</div>'
 
 
+def _summary_section(report: Mapping[str, Any]) -> str:
+    """The end summary (twin/summary.py): objectives against what was achieved, the
+    verdict badge, the data lost and, with penalty rates, what the disaster cost."""
+    sm = end_summary(report)
+    verdict = sm["verdict"]
+    cls = {"met": "pass", "missed": "fail"}.get(verdict, "none")
+    word = {"met": "✓ OBJECTIVES MET", "missed": "✗ OBJECTIVES MISSED"}.get(
+        verdict, verdict.upper())
+    rows = []
+    for r in sm["objectives"]:
+        if r["achieved_s"] is not None:
+            got = _dur(r["achieved_s"])
+        elif r["unbounded"]:
+            got = "unbounded"
+        elif r["still_down"]:
+            got = "not restored"
+        else:
+            got = "—"
+        met = {True: '<span class="st ok">✓ met</span>',
+               False: '<span class="st bad">✗ missed</span>'}.get(
+            r["met"], '<span class="muted">not measured</span>')
+        rows.append(f'<tr><th>{r["name"]}</th><td class="num">{_e(_dur(r["objective_s"]))}'
+                    f'</td><td class="num">{_e(got)}</td><td>{met}</td></tr>')
+    loss = sm["data_loss_bytes"]
+    table = ('<table class="compact objectives" id="summary-objectives"><thead><tr><th></th>'
+             '<th class="num">objective</th><th class="num">achieved</th><th></th></tr>'
+             f'</thead><tbody>{"".join(rows)}</tbody></table>' if rows else
+             '<p class="muted">The scenario sets no RPO or RTO objective.</p>')
+    lines = [f'<p id="summary-loss">Data lost: <b>{_e(format_bytes(loss) if loss else "none")}'
+             "</b></p>"]
+    c = sm["cost"]
+    if c is not None:
+        cur = c["currency"]
+        if c["total"] is None:
+            lines.append(f'<p id="summary-cost">What the disaster cost: <b>—</b> '
+                         f'<span class="muted">({_e(c["why"])})</span></p>')
+        else:
+            so_far = " so far (the service is still down)" if c["so_far"] else ""
+            lines.append(
+                f'<p id="summary-cost">What the disaster cost{so_far}: '
+                f'<b id="summary-cost-total">{_e(format_money(c["total"], cur))}</b></p>'
+                '<table class="compact breakdown"><tbody>'
+                f'<tr><td>outage</td><td class="num">{c["outage_hours"]:.2f} h</td>'
+                f'<td class="num">× {_e(format_money(c["outage_per_hour"], cur))}/h</td>'
+                f'<td class="num">{_e(format_money(c["outage"], cur))}</td></tr>'
+                f'<tr><td>data lost (RPO)</td><td class="num">{c["data_loss_hours"]:.2f} h</td>'
+                f'<td class="num">× {_e(format_money(c["data_loss_per_hour"], cur))}/h</td>'
+                f'<td class="num">{_e(format_money(c["data_loss"], cur))}</td></tr>'
+                "</tbody></table>")
+    badge = f'<div class="verdict {cls}" id="summary-verdict"><div class="badge">{word}</div></div>'
+    return (f'<section class="summary-s" id="summary"><h2><span class="n">★</span>Summary: '
+            f'objectives, data lost and cost</h2>{badge}{table}{"".join(lines)}</section>')
+
+
 def _overview(report: Mapping[str, Any], made_at: datetime | str | None, description: str,
               sha: str | None, run_id: int | None) -> str:
     objectives = report.get("objectives") or {}
@@ -987,6 +1042,9 @@ header.top .sub { color: var(--muted); }
 .verdict .score { font-size: 30pt; font-weight: 700; line-height: 1.05; }
 .verdict .score small { font-size: 12pt; font-weight: 400; }
 .verdict .badge { font-weight: 700; letter-spacing: .04em; }
+.summary-s .verdict { display: inline-block; padding: 6px 14px; margin: 4px 0 8px; }
+.verdict.none { border-color: var(--line); color: var(--muted); }
+.summary-s .breakdown { width: auto; min-width: 50%; }
 .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; margin: 14px 0 4px; }
 .fig-card { border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px;
   border-top: 4px solid var(--line); break-inside: avoid; }
@@ -1151,6 +1209,7 @@ def render(report: Mapping[str, Any], *, made_at: datetime | str | None = None,
   {_verdict(a)}
 </header>
 {_figures(report)}
+{_summary_section(report)}
 <section class="overview"><h2><span class="n">1</span>Exercise overview</h2>
 {_overview(report, made_at, description, scenario_sha256, run_id)}</section>
 <section class="timeline-s"><h2><span class="n">2</span>{timeline_title}</h2><p class="muted small">{key_note} Times are simulated, T+h:mm:ss since the start.

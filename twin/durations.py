@@ -87,3 +87,12 @@ def format_bytes(n: float | None) -> str:
         if abs(n) >= size:
             return f"{n / size:,.1f} {unit}"
     return f"{n:,.0f} B"
+
+
+def format_money(amount: float | None, currency: str = "") -> str:
+    """An amount of money as the after-action report and the summary write it: whole units
+    with thousands separators, then the currency (``1,250,000 USD``); — for no figure."""
+    if amount is None or amount != amount or amount in (float("inf"), float("-inf")):
+        return "—"
+    text = f"{amount:,.0f}"
+    return f"{text} {currency}" if currency else text

@@ -113,3 +113,16 @@ def _rounded_parts(parts: dict[str, float]) -> dict[str, float]:
     total = round(sum(parts.values()), 6)
     out[last] = round(total - sum(v for k, v in out.items() if k != last), 6)
     return out
+
+
+def disaster_cost(rates: dict[str, float], outage_s: float | None,
+                  data_loss_s: float | None) -> dict[str, float] | None:
+    """What a disaster cost at the scenario's penalty rates (``objectives.cost``): hours of
+    outage × ``outage_per_hour`` plus hours of data lost (the RPO achieved) ×
+    ``data_loss_per_hour``. None without rates, or where either span is unbounded (not
+    restored, no consistent copy): no figure rather than a wrong one."""
+    if not rates or outage_s is None or data_loss_s is None:
+        return None
+    outage = outage_s / 3600.0 * float(rates.get("outage_per_hour", 0.0))
+    lost = data_loss_s / 3600.0 * float(rates.get("data_loss_per_hour", 0.0))
+    return {"outage": outage, "data_loss": lost, "total": outage + lost}

@@ -28,6 +28,7 @@ from twin.assessment import RunFacts, assess
 from twin.durations import format_bytes, format_duration
 from twin.events import Result
 from twin.scenario import Scenario, Step
+from twin.summary import cost_rates
 from twin.twin import Twin
 
 MODES = ("autoplay", "trainee")
@@ -392,6 +393,8 @@ class Runner:
             "answer_key": self.answer_key,
             "hints_s": [round(h, 6) for h in self.hints],
             "objectives": objectives,
+            # the penalty rates (objectives.cost), for the summary's cost (twin/summary.py)
+            "cost_rates": cost_rates(self.scenario.cost, self.scenario.currency),
             "outcome": outcome,
             "assessment": assess(facts),
             "series": _series(twin),

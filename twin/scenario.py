@@ -389,6 +389,7 @@ _KEYWORD: dict[str, Callable[[Any, Any, Any, Mapping[str, Any]], bool]] = {
     "maximum": lambda x, m, s, r: not _num(x) or x <= m,
     "exclusiveMinimum": lambda x, m, s, r: not _num(x) or x > m,
     "minLength": lambda x, n, s, r: not isinstance(x, str) or len(x) >= n,
+    "maxLength": lambda x, n, s, r: not isinstance(x, str) or len(x) <= n,
     "pattern": lambda x, p, s, r: not isinstance(x, str) or re.search(p, x) is not None,
     "properties": lambda x, ps, s, r: not isinstance(x, dict) or all(
         _valid(x[k], sub, r) for k, sub in ps.items() if k in x),

@@ -45,6 +45,7 @@ import numpy as np
 
 from twin.config import GB, MB, METRO_MIRROR_MAX_KM
 from twin.durations import parse_duration
+from twin.outcome import disaster_cost
 from twin.runner import Runner
 from twin.scenario import Scenario
 from twin.states import ReplicationMode
@@ -186,13 +187,10 @@ def _disaster(report: Mapping[str, Any]) -> float:
 def _cost(scenario: Scenario, row: StrategyRow) -> dict[str, float] | None:
     """What the disaster cost at the scenario's penalty rates (objectives.cost): hours of
     outage and hours of data lost (the RPO achieved). None where either is unbounded: the
-    row's ``why`` says why."""
-    rates = scenario.cost
-    if not rates or not row.applicable or row.rto_s is None or row.rpo_achieved_s is None:
+    row's ``why`` says why (twin/outcome.py disaster_cost)."""
+    if not row.applicable:
         return None
-    outage = row.rto_s / 3600.0 * float(rates.get("outage_per_hour", 0.0))
-    lost = row.rpo_achieved_s / 3600.0 * float(rates.get("data_loss_per_hour", 0.0))
-    return {"outage": outage, "data_loss": lost, "total": outage + lost}
+    return disaster_cost(scenario.cost, row.rto_s, row.rpo_achieved_s)
 
 
 def compare(scenario: Scenario, strategies: Sequence[str] | None = None) -> dict[str, Any]:

@@ -62,3 +62,15 @@ def format_pct(fraction: float | None) -> str:
 def state_text(state: str) -> str:
     """A state name as words: ``consistent_synchronized`` → ``consistent synchronized``."""
     return state.replace("_", " ")
+
+
+COPY_TYPES = {"global-mirror": ("Global Mirror", "GM"),
+              "global-mirror-change-volumes": ("Global Mirror with change volumes", "GM-CV"),
+              "metro-mirror": ("Metro Mirror", "MM")}
+
+
+def copy_type(mode: str, short: bool = False) -> str:
+    """The consistency group's copy type (R21), as the SVC names it or its short form:
+    ``global-mirror-change-volumes`` → ``Global Mirror with change volumes`` / ``GM-CV``."""
+    names = COPY_TYPES.get(str(mode))
+    return str(mode) if names is None else names[1 if short else 0]

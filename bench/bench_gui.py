@@ -127,7 +127,7 @@ def main() -> int:
     first_frame_s = time.perf_counter() - t_window
     from_launch_s = since_process_start()
     rss_first = rss_mb()
-    vols = len(controller.twin.volume_names)
+    vols = len(controller.volume_names())
     nodes = controller.twin.system.racks[0].compute_nodes
 
     t0 = time.perf_counter()

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.console.message import ApplyFn, MessageLine, State
-from app.format import format_pct
 from app.console.replication import r19c_warning
+from app.format import format_pct
 from app.theme import BUSY_TEXT, MUTED_TEXT, OK_TEXT, C
 from twin import actions as A
 from twin.events import Result

@@ -116,9 +116,12 @@ def replication_rows(st: State, rack: str, cfg: ReplicationConfig, now: float) -
                         "zero: a write completes only once the backup has it", "off"))
     else:
         rows.append(Row("copy", "Copy type", f"{copy_type(mode)} (asynchronous)", "off"))
-        rows.append(Row("steady_rpo", "Steady RPO",
-                        f"{format_duration(rep.get('mirror_delay_s'))} (the mirror delay "
-                        "at today's write load)", "off"))
+        if rep.get("throttled"):
+            steady = "none while the FC link is saturated: the RPO grows"
+        else:
+            steady = (f"{format_duration(rep.get('mirror_delay_s'))} (the mirror delay at "
+                      "today's write load)")
+        rows.append(Row("steady_rpo", "Steady RPO", steady, "off"))
 
     if aux in NOT_MIRRORING and freeze is not None:
         rows.append(Row("freeze", "Recovery point",

@@ -69,7 +69,9 @@ def _replication(st: Mapping[str, Any]) -> Pill:
     # the copy type (R21), and a change-volume cycle under way
     mode = copy_type(rep.get("mode", "global-mirror"), short=True)
     if state == "consistent_copying" and rep.get("mode") == "global-mirror-change-volumes":
-        mode += " cycling"
+        mode += " cycling"  # a change-volume cycle: the backup keeps its image, all is well
+        if not rep["errors"] and not rep.get("throttled"):
+            level = "ok"
     return Pill("replicationPill", f"Replication ({mode}): {text}", level)
 
 

@@ -301,3 +301,25 @@ def test_the_grid_is_opaque_and_drawn_under_the_curves(qtbot: QtBot) -> None:
             assert p.getAxis("right").grid is False  # one grid per plot
     finally:
         painter.end()
+
+
+def test_while_time_plays_the_plots_take_turns_and_a_pause_catches_up(qtbot: QtBot) -> None:
+    c = make()
+    w = panel(qtbot, c)
+    qtbot.waitUntil(lambda: w.mode == "grid")
+    c.advance(600)
+    assert all(cell.drawn == c.twin.series.version for cell in w.cells)
+    c.play()  # no event loop runs here: the frames below are the only ones
+    try:
+        drawn = []
+        for _ in range(4):
+            c.advance(60)
+            fresh = [cell for cell in w.cells if cell.drawn == c.twin.series.version]
+            assert len(fresh) == 1  # one plot redrawn per frame...
+            drawn.append(fresh[0])
+        assert set(drawn) == set(w.cells)  # ...each in its turn
+    finally:
+        c.pause()
+    assert all(cell.drawn == c.twin.series.version for cell in w.cells)  # paused: all
+    t, _ = c.twin.series.get("lag_bytes")
+    assert len(xdata(w.throughput_curve)) == len(t)

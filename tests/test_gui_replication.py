@@ -156,8 +156,10 @@ def test_change_volumes_show_the_cycle_period_and_the_last_cycle(qtbot: QtBot) -
     assert r["steady_rpo"].startswith("up to 4m")
     assert "cycle period 2m" in con.replication_panel.text()
     assert "freeze" not in r  # cycling, not stopped: no frozen recovery point
-    pill = {p.name: p.text for p in pills(c.state(), {}, c.now)}["replicationPill"]
-    assert pill.startswith("Replication (GM-CV")
+    pill = {p.name: p for p in pills(c.state(), {}, c.now)}["replicationPill"]
+    assert pill.text.startswith("Replication (GM-CV")
+    if c.state()["replication"]["state"] == "consistent_copying":  # a cycle: all is well
+        assert pill.text.startswith("Replication (GM-CV cycling)") and pill.level == "ok"
 
 
 def test_1920_freeze_time_and_resume_in_the_console(qtbot: QtBot) -> None:

@@ -170,7 +170,9 @@ def test_1920_freeze_time_and_resume_in_the_console(qtbot: QtBot) -> None:
     st = c.state()["replication"]
     assert st["errors"] == ["1920"] and st["state"] == "consistent_stopped"
     text = panel_.text()
-    assert ERROR_1920 in text and "Global and Metro Mirror persistent error" in text
+    assert "Error: 1920: Global and Metro Mirror persistent error" in text  # on the panel
+    assert ERROR_1920 in panel_.values["error"].toolTip()  # the whole text behind it
+    assert "Steady RPO: — not mirroring" in text
     assert "Global Mirror stopped to protect the hosts" in text  # the engine's reason
     freeze = st["freeze_time_s"]
     assert freeze is not None

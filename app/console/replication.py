@@ -44,7 +44,10 @@ from twin.events import Result
 
 State = Mapping[str, Any]
 
-# IBM's title of the error code, and what it means, in the console's words
+# IBM's title of the error code, and what it means, in the console's words: the short text
+# on the panel, the whole one in its tooltip with the engine's reason
+ERROR_1920_SHORT = ("1920: Global and Metro Mirror persistent error. The SVC stopped the "
+                    "group to protect the hosts: fix the cause, then resume.")
 ERROR_1920 = ("1920: Global and Metro Mirror persistent error. The copy did not progress "
               "enough for gmlinktolerance, so the SVC stopped the consistency group to keep "
               "the hosts' writes fast. Fix the cause (the FC link, the write load) before "
@@ -91,7 +94,18 @@ def replication_rows(st: State, rack: str, cfg: ReplicationConfig, now: float) -
             text += f"; the backup side shows {state_text(aux)}"
         rows.append(Row("group", "Consistency group", text, _level(str(own))))
 
+    errors = list(rep.get("errors") or [])
+    if "1920" in errors:  # first, beside the group's state: it says why it stopped
+        n = errors.count("1920")
+        rows.append(Row("error", "Error", ERROR_1920_SHORT + (f" (×{n})" if n > 1 else ""),
+                        "bad"))
+
     freeze = rep.get("freeze_time_s")
+    if aux in NOT_MIRRORING and freeze is not None:
+        rows.append(Row("freeze", "Recovery point",
+                        f"frozen at {format_clock(freeze)} "
+                        f"({format_duration(max(0.0, now - freeze))} ago): the backup's "
+                        "image is from then", "warn"))
     if mode == "global-mirror-change-volumes":
         cycle = f"cycle period {format_duration(cfg.cycle_period_s)}"
         if aux == "consistent_copying":
@@ -116,18 +130,15 @@ def replication_rows(st: State, rack: str, cfg: ReplicationConfig, now: float) -
                         "zero: a write completes only once the backup has it", "off"))
     else:
         rows.append(Row("copy", "Copy type", f"{copy_type(mode)} (asynchronous)", "off"))
-        if rep.get("throttled"):
+        if aux in NOT_MIRRORING:
+            steady = "— not mirroring: the RPO grows until replication resumes"
+        elif rep.get("throttled"):
             steady = "none while the FC link is saturated: the RPO grows"
         else:
             steady = (f"{format_duration(rep.get('mirror_delay_s'))} (the mirror delay at "
                       "today's write load)")
         rows.append(Row("steady_rpo", "Steady RPO", steady, "off"))
 
-    if aux in NOT_MIRRORING and freeze is not None:
-        rows.append(Row("freeze", "Recovery point",
-                        f"frozen at {format_clock(freeze)} "
-                        f"({format_duration(max(0.0, now - freeze))} ago): the backup's "
-                        "image is from then", "warn"))
     if rep.get("throttled"):
         rows.append(Row("throttled", "Hosts throttled",
                         f"writing {format_rate(rep.get('write_rate_bps', 0.0) / 8)} of "
@@ -137,16 +148,14 @@ def replication_rows(st: State, rack: str, cfg: ReplicationConfig, now: float) -
         rows.append(Row("host_delay", "Host delay",
                         f"{format_duration(rep['host_delay_s'])}, above gmmaxhostdelay "
                         f"({format_duration(cfg.gm_max_host_delay_s)})", "warn"))
-    errors = list(rep.get("errors") or [])
-    if "1920" in errors:
-        n = errors.count("1920")
-        reason = next((a["message"] for a in reversed(st.get("alerts") or [])
-                       if a.get("code") == "1920"), "")
-        text = ERROR_1920 + (f" (logged {n} times)" if n > 1 else "")
-        if reason:
-            text += f" Last: {reason}"
-        rows.append(Row("error", "Error", text, "bad"))
     return rows
+
+
+def error_1920_text(st: State) -> str:
+    """The whole story of error 1920: IBM's text and the engine's last reason."""
+    reason = next((a["message"] for a in reversed(st.get("alerts") or [])
+                   if a.get("code") == "1920"), "")
+    return ERROR_1920 + (f"\n\nLast: {reason}" if reason else "")
 
 
 def r19c_warning(st: State, rack: str) -> str:
@@ -206,8 +215,11 @@ class ReplicationPanel(QWidget):
         return self._apply(A.ResumeReplication(self.rack))
 
     def text(self) -> str:
-        """Every row shown, as plain text (for tests and screen readers)."""
-        return "\n".join(f"{c}: {t}" for _, c, t, _ in self._shown)
+        """Every row shown, and the tooltips behind them, as plain text (for tests and
+        screen readers)."""
+        rows = [f"{c}: {t}" for _, c, t, _ in self._shown]
+        tips = [v.toolTip() for v in self.values.values() if v.toolTip()]
+        return "\n".join(rows + tips)
 
     def refresh(self, st: State, now: float) -> None:
         rows = replication_rows(st, self.rack, self._config(), now)
@@ -217,6 +229,11 @@ class ReplicationPanel(QWidget):
             self._shown = shown  # type: ignore[assignment]
         stopped = str(st["replication"]["state"]) in STOPPED
         self.resume_button.setVisible(stopped)
+        error = self.values.get("error")
+        if error is not None:
+            tip = error_1920_text(st)
+            if error.toolTip() != tip:
+                error.setToolTip(tip)
 
     def _layout(self, rows: list[Row]) -> None:
         keys = [r.key for r in rows]

@@ -67,3 +67,15 @@ def state_text(state: str) -> str:
 def format_money(amount: float | None, currency: str = "") -> str:
     """Money as the summary and the report write it: ``1,250,000 USD``; — for no figure."""
     return durations.format_money(amount, currency)
+
+
+COPY_TYPES = {"global-mirror": ("Global Mirror", "GM"),
+              "global-mirror-change-volumes": ("Global Mirror with change volumes", "GM-CV"),
+              "metro-mirror": ("Metro Mirror", "MM")}
+
+
+def copy_type(mode: str, short: bool = False) -> str:
+    """The consistency group's copy type (R21), as the SVC names it or its short form:
+    ``global-mirror-change-volumes`` → ``Global Mirror with change volumes`` / ``GM-CV``."""
+    names = COPY_TYPES.get(str(mode))
+    return str(mode) if names is None else names[1 if short else 0]

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from app import resources
 from app.branch import Branching
 from app.console import DrConsole
+from app.deferred import after_first_paint
 from app.event_log import EventLog
-from app.plots import PlotsPanel
 from app.presenter import Presenter
 from app.resources import icon
 from app.status import PILLS, pills
@@ -40,6 +40,7 @@ from twin.statedoc import StateDoc
 
 if TYPE_CHECKING:
     from app.controller import Controller, StepResult
+    from app.plots import PlotsPanel
 
 ORG = "DRTwin"
 APP = "drtwin"
@@ -142,8 +143,11 @@ class MainWindow(QMainWindow):
                                         DrConsole(controller, right, self),
                                         Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)
         self.console_docks = {left: self.console_left, right: self.console_right}
-        self.plots = PlotsPanel(controller, self)
-        self.plots_dock = self._dock("plotsDock", "Live plots", self.plots,
+        # the live plots (pyqtgraph) are built just after the first frame (app/deferred.py)
+        self._plots: PlotsPanel | None = None
+        self.plots_holder = QWidget()
+        QVBoxLayout(self.plots_holder).setContentsMargins(0, 0, 0, 0)
+        self.plots_dock = self._dock("plotsDock", "Live plots", self.plots_holder,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.event_log = EventLog(controller, self)
         self.events_dock = self._dock("eventsDock", "Event log", self.event_log,
@@ -168,8 +172,24 @@ class MainWindow(QMainWindow):
         self._default_layout()
         self._restore()
         self._on_loaded()
+        after_first_paint(self.topology.viewport(), self._build_plots)
 
     # -- construction -------------------------------------------------------------------------
+
+    @property
+    def plots(self) -> PlotsPanel:
+        """The live plots panel, built now if the first frame has not come yet."""
+        return self._build_plots()
+
+    def _build_plots(self) -> PlotsPanel:
+        if self._plots is None:
+            from app.plots import PlotsPanel
+
+            self._plots = PlotsPanel(self.controller, self.plots_holder)
+            layout = self.plots_holder.layout()
+            assert layout is not None
+            layout.addWidget(self._plots)
+        return self._plots
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
               scroll: bool = False) -> QDockWidget:

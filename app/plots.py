@@ -1,7 +1,8 @@
 """Live plots of the twin's time series (pyqtgraph), for a room to read off a projector:
 
-1. replication lag and RPO exposure, with the RPO objective (R15);
-2. replication throughput against the FC link bandwidth (R20);
+1. RPO exposure with the RPO objective (R15), and the replication lag on a second axis;
+2. host writes achieved against their demand (throttled hosts, R20a), the replication
+   rate and the FC link's capacity (R20);
 3. initial-copy and resync progress (R8, R19);
 4. recovery (R16): the outage's stages (decision, data sync, restart, network) as bars,
    service availability, and the RTO objective.
@@ -12,7 +13,8 @@ Curves are created once and updated with ``setData`` only when ``series.version`
 What a frame costs (bench/bench_gui.py, 24 h of history = 8,640 samples per curve):
 
 - only the plots on screen are updated; a hidden tab (or a hidden dock) catches up when
-  it is shown;
+  it is shown; while time plays, the plots on screen take turns (one redrawn per frame),
+  and a pause brings them all up to date;
 - peak downsampling to about one min/max pair per pixel column (``DS_PER_PIXEL``), so a
   curve paints O(pixels), not O(samples); pyqtgraph's default keeps five samples per
   pixel, which at these sizes meant no downsampling at all;
@@ -41,7 +43,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QStackedLayout, QTabWidget, QWidget
 
-from app.format import format_duration
+from app.format import format_bandwidth, format_duration
 from app.theme import C
 
 if TYPE_CHECKING:
@@ -50,6 +52,8 @@ if TYPE_CHECKING:
 FG = C.INK
 GRID_ALPHA = 0.25
 BLUE, ORANGE, GREEN, RED, PURPLE, GREY = C.ACCENT, C.ORANGE, C.GREEN, C.RED, C.PURPLE, C.GREY
+ORANGE_TEXT = C.ORANGE_DARK  # the RPO's axis: orange text on white is hard to read
+LAG_HEADROOM = 2.0  # the lag's axis reaches twice its peak: the lag keeps under the RPO
 STAGES = (("decision", "Decision", PURPLE), ("data_sync", "Data sync", BLUE),
           ("restart", "Restart", ORANGE), ("network", "Network", GREEN))
 TITLE_SIZE = "13pt"
@@ -156,6 +160,12 @@ class _Axis(pg.AxisItem):
             return specs
         axis, ticks, texts = specs
         return axis, [(_opaque(pen), p1, p2) for pen, p1, p2 in ticks], texts
+
+
+def _colour_axis(axis: pg.AxisItem, colour: str) -> None:
+    """An axis in the colour of the curve it measures (line, ticks and values)."""
+    axis.setPen(pg.mkPen(colour))
+    axis.setTextPen(pg.mkPen(colour))
 
 
 def _axes() -> dict[str, _Axis]:
@@ -296,7 +306,7 @@ class PlotsPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._rto_unit: tuple[float, str] = (0.0, "")
-        self._rpo_range: Any = None  # the range of the RPO axis
+        self._lag_range: Any = None  # the range of the lag's axis
         self._rto_key: Any = None
         self.rto_objective_s: float | None = None
         self._build_lag()
@@ -313,7 +323,7 @@ class PlotsPanel(QWidget):
             cell.plot.vb.sigResized.connect(lambda *_, c=cell: self._resized(c))
             cell.widget.scene().sigMouseClicked.connect(
                 lambda ev, c=cell: self._follow_again(c) if ev.double() else None)
-        self.rpo_view.sigRangeChangedManually.connect(
+        self.lag_view.sigRangeChangedManually.connect(
             lambda *_: setattr(self.lag_cell, "follow", False))
         self.grid = QWidget()
         self.grid_layout = QGridLayout(self.grid)
@@ -327,8 +337,10 @@ class PlotsPanel(QWidget):
         self.stack.addWidget(self.tabs)
         self.mode = ""
         self.set_mode("tabs")  # the smaller minimum size until a resize shows there is room
+        self._turn = 0  # while time plays, the plot whose turn it is to be redrawn
         controller.frame.connect(self.refresh)
         controller.scenarioLoaded.connect(self._scenario_loaded)
+        controller.playingChanged.connect(lambda playing: None if playing else self.refresh())
         self._scenario_loaded()
 
     def set_mode(self, mode: str) -> None:
@@ -362,52 +374,80 @@ class PlotsPanel(QWidget):
     # -- construction ----------------------------------------------------------------------
 
     def _build_lag(self) -> None:
-        self.lag_cell = _Cell("Replication lag and RPO exposure", "Lag and RPO")
+        """RPO exposure on the left axis, with its objective and the grid: the figure a
+        room judges. The lag in bytes on the right axis, as a pale area whose axis reaches
+        twice its peak: each axis scaled to its own peak drew the two curves one over the
+        other (the lag is the RPO times the write rate), and the RPO vanished under it.
+        Each axis is in its curve's colour and the legend says which axis is whose."""
+        self.lag_cell = _Cell("RPO exposure and replication lag", "RPO and lag")
         p = self.lag_plot = self.lag_cell.plot
-        p.setLabel("left", "Lag", units="B", **LABEL_STYLE)
-        self.lag_curve = p.plot(pen=pg.mkPen(BLUE, width=2), autoDownsampleFactor=DS_PER_PIXEL)
-        self.lag_cell.legend.addItem(self.lag_curve, "Lag (left)")
-        # RPO on a second y axis, on the right
-        self.rpo_view = pg.ViewBox()
-        p.showAxis("right")
-        # in the plot, over its grid (the axes, -200) and under the lag (the view box, -100)
-        self.rpo_view.setParentItem(p)
-        self.rpo_view.setZValue(-150)
-        right = p.getAxis("right")
-        right.linkToView(self.rpo_view)
-        right.setLabel("RPO exposure", units="s", **LABEL_STYLE)
-        right.enableAutoSIPrefix(False)
-        self.rpo_view.setXLink(p)
-        self.rpo_curve = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=2),
-                                         autoDownsampleFactor=DS_PER_PIXEL)
-        self.rpo_curve.setClipToView(True)
-        self.rpo_curve.setDownsampling(auto=True, method="peak")
-        self.rpo_view.addItem(self.rpo_curve)
-        self.lag_cell.legend.addItem(self.rpo_curve, "RPO exposure (right)")
-        self.rpo_line = pg.InfiniteLine(  # in the RPO curve's colour: it is on its axis
-            angle=0, movable=False, pen=pg.mkPen(ORANGE, width=2, style=Qt.PenStyle.DashLine),
-            label="RPO objective", labelOpts={"position": 0.02, "color": ORANGE,
+        p.setLabel("left", "RPO exposure", units="s", **{**LABEL_STYLE, "color": ORANGE_TEXT})
+        _colour_axis(p.getAxis("left"), ORANGE_TEXT)
+        self.rpo_curve = p.plot(pen=pg.mkPen(ORANGE, width=2.5),
+                                autoDownsampleFactor=DS_PER_PIXEL)
+        self.rpo_line = pg.InfiniteLine(  # on the RPO's own (left) axis
+            angle=0, movable=False, pen=pg.mkPen(RED, width=2, style=Qt.PenStyle.DashLine),
+            label="RPO objective", labelOpts={"position": 0.02, "color": RED,
                                                "anchors": [(0, 1), (0, 1)]})
-        self.rpo_view.addItem(self.rpo_line)
-        self.rpo_view.setMouseEnabled(x=True, y=False)
+        p.addItem(self.rpo_line)
+        # the lag in a second view, on the right: over the grid (the axes, -200) and under
+        # the RPO (the main view box, -100)
+        self.lag_view = pg.ViewBox()
+        p.showAxis("right")
+        self.lag_view.setParentItem(p)
+        self.lag_view.setZValue(-150)
+        right = p.getAxis("right")
+        right.linkToView(self.lag_view)
+        right.setLabel("Lag", units="B", **{**LABEL_STYLE, "color": BLUE})
+        _colour_axis(right, BLUE)
+        self.lag_view.setXLink(p)
+        self.lag_curve = _one_fill_path(pg.PlotDataItem(
+            pen=pg.mkPen(BLUE, width=1.5), fillLevel=0, brush=_translucent(BLUE, 40),
+            autoDownsampleFactor=DS_PER_PIXEL))
+        self.lag_curve.setClipToView(True)
+        self.lag_curve.setDownsampling(auto=True, method="peak")
+        self.lag_view.addItem(self.lag_curve)
+        self.lag_cell.legend.addItem(self.rpo_curve, "RPO exposure (left axis)")
+        self.lag_cell.legend.addItem(self.lag_curve, "Lag (right axis)")
+        self.lag_view.setMouseEnabled(x=True, y=False)
 
         def sync() -> None:
-            self.rpo_view.setGeometry(p.vb.geometry())
-            self.rpo_view.linkedViewChanged(p.vb, self.rpo_view.XAxis)
+            self.lag_view.setGeometry(p.vb.geometry())
+            self.lag_view.linkedViewChanged(p.vb, self.lag_view.XAxis)
 
         p.vb.sigResized.connect(sync)
 
     def _build_throughput(self) -> None:
-        self.throughput_cell = _Cell("Replication throughput and link bandwidth",
+        """What the hosts ask to write, what they achieve, what the link carries and what
+        it can carry (R20, R20a): a throttled host shows as achieved under demand."""
+        self.throughput_cell = _Cell("Host writes, replication and the FC link",
                                      "Throughput")
         p = self.throughput_plot = self.throughput_cell.plot
         p.setLabel("left", "Rate", units="b/s", **LABEL_STYLE)
         self.bandwidth_curve = p.plot(pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine),
                                       autoDownsampleFactor=DS_PER_PIXEL)
-        self.throughput_curve = p.plot(pen=pg.mkPen(BLUE, width=2),
+        self.demand_curve = p.plot(pen=pg.mkPen(RED, width=2, style=Qt.PenStyle.DotLine),
+                                   autoDownsampleFactor=DS_PER_PIXEL)
+        self.writes_curve = p.plot(pen=pg.mkPen(GREEN, width=2.5),
+                                   autoDownsampleFactor=DS_PER_PIXEL)
+        self.throughput_curve = p.plot(pen=pg.mkPen(BLUE, width=1.5),
                                        autoDownsampleFactor=DS_PER_PIXEL)
-        self.throughput_cell.legend.addItem(self.throughput_curve, "Throughput")
-        self.throughput_cell.legend.addItem(self.bandwidth_curve, "FC link bandwidth")
+        legend = self.throughput_cell.legend
+        legend.addItem(self.writes_curve, "Host writes achieved")
+        legend.addItem(self.demand_curve, "Write demand")
+        legend.addItem(self.throughput_curve, "Replication")
+        legend.addItem(self.bandwidth_curve, "FC link")
+        self._bandwidth_label: str = ""
+
+    def _label_bandwidth(self, bps: float) -> None:
+        """The link's capacity now, in the legend (a change of text lays the legend out:
+        only when it changes)."""
+        text = f"FC link {format_bandwidth(bps / 1e6)}" if math.isfinite(bps) else "FC link"
+        if text != self._bandwidth_label:
+            self._bandwidth_label = text
+            label = self.throughput_cell.legend.getLabel(self.bandwidth_curve)
+            if label is not None:
+                label.setText(text)
 
     def _build_progress(self) -> None:
         self.progress_cell = _Cell("Initial copy and resync progress", "Copy progress")
@@ -458,7 +498,7 @@ class PlotsPanel(QWidget):
                                                "anchors": [(1, 0), (1, 0)]})
         p.addItem(self.down_line)
         p.addItem(self.rto_line)
-        self.rto_hint = pg.TextItem("No outage yet: the recovery stages appear when the "
+        self.rto_hint = pg.TextItem("No outage yet: the recovery stages\nappear when the "
                                     "service goes down.", color=GREY, anchor=(0.5, 0.5))
         p.addItem(self.rto_hint)
 
@@ -467,7 +507,8 @@ class PlotsPanel(QWidget):
     def _scenario_loaded(self) -> None:
         self._rto_key = None
         self._rto_unit = (0.0, "")
-        self._rpo_range = None
+        self._lag_range = None
+        self._bandwidth_label = ""
         for cell in self.cells:
             cell.drawn, cell.unit, cell.follow, cell.view = -1, (0.0, ""), True, None
         obj = getattr(self.controller.scenario, "objectives", {}) or {}
@@ -475,7 +516,7 @@ class PlotsPanel(QWidget):
         self.rpo_line.setVisible(rpo is not None)
         if rpo is not None:
             # on the right (RPO) axis: say so, or the lag curve seems to cross it
-            self.rpo_line.label.format = f"RPO objective {format_duration(rpo)} (right axis)"
+            self.rpo_line.label.format = f"RPO objective {format_duration(rpo)}"
             _show_line(self.rpo_line, rpo)
         self.rto_line.setVisible(False)
         self.rto_objective_s = rto
@@ -496,6 +537,14 @@ class PlotsPanel(QWidget):
         stale = [c for c in self.cells if c.drawn != version and c.widget.isVisible()]
         if not stale:
             return
+        if len(stale) > 1 and self.controller.playing:
+            # while time plays the plots on screen take turns, one redrawn per frame (each
+            # at 15 per second at 60 frames per second): four plots repainted in every
+            # frame cost the grid its 10 ms frame budget. Paused, all catch up at once.
+            order = self.cells[self._turn:] + self.cells[:self._turn]
+            cell = next(c for c in order if c in stale)
+            self._turn = (self.cells.index(cell) + 1) % len(self.cells)
+            stale = [cell]
         t = series.get("lag_bytes")[0]
         span = float(t[-1] - t[0]) if len(t) else 0.0
         unit = time_unit(max(span, float(t[-1]) if len(t) else 0.0))
@@ -512,15 +561,21 @@ class PlotsPanel(QWidget):
             if cell is self.lag_cell:
                 lag = series.get("lag_bytes")[1]
                 _set(self.lag_curve, x, lag)
+                self._fit_lag_view(lag)
                 rpo = series.get("rpo_s")[1]
                 _set(self.rpo_curve, x, rpo)
-                self._fit_rpo_view(rpo)
-                top = _peak(lag)
+                top = _peak(rpo)
+                if self.rpo_line.isVisible():  # the objective stays in view
+                    top = max(top, float(self.rpo_line.value()) * 1.25)
             elif cell is self.throughput_cell:
-                rate, bandwidth = (series.get(k)[1] for k in ("throughput_bps", "bandwidth_bps"))
+                rate, bandwidth, writes, demand = (series.get(k)[1] for k in (
+                    "throughput_bps", "bandwidth_bps", "writes_bps", "demand_bps"))
                 _set(self.throughput_curve, x, rate)
                 _set(self.bandwidth_curve, x, bandwidth)
-                top = max(_peak(rate), _peak(bandwidth))
+                _set(self.writes_curve, x, writes)
+                _set(self.demand_curve, x, demand)
+                self._label_bandwidth(float(bandwidth[-1]) if len(bandwidth) else math.nan)
+                top = max(_peak(rate), _peak(bandwidth), _peak(demand))
             else:
                 _set(self.progress_curve, x, series.get("progress")[1] * 100.0)
             self._follow(cell, x, top)
@@ -552,13 +607,13 @@ class PlotsPanel(QWidget):
         scene again and paints the plot a second time."""
         vb.prepareForPaint()
         if vb is self.lag_plot.vb:
-            self.rpo_view.prepareForPaint()  # linked to its time axis
+            self.lag_view.prepareForPaint()  # linked to its time axis
 
     def _resized(self, cell: _Cell) -> None:
         """The room for the first labels depends on the plot's size (``margin``)."""
         cell.view, cell.drawn = None, -1
         if cell is self.lag_cell:
-            self._rpo_range = None
+            self._lag_range = None
         self.refresh()
 
     def _follow_again(self, cell: _Cell) -> None:
@@ -566,17 +621,14 @@ class PlotsPanel(QWidget):
         self._rto_key = None
         self.refresh()
 
-    def _fit_rpo_view(self, rpo: np.ndarray) -> None:
-        """The RPO axis shows the data and the objective line, from zero (rounded up, so it
-        moves only now and then)."""
-        top = _peak(rpo)
-        if self.rpo_line.isVisible():
-            top = max(top, float(self.rpo_line.value()) * 1.25)
-        view = (nice_top(top), margin(self.lag_plot.vb.height()))  # the lag axis's zero
-        if view != self._rpo_range:
-            self._rpo_range = view
-            self.rpo_view.setYRange(-view[1] * view[0], view[0], padding=0)
-            self.rpo_view.prepareForPaint()
+    def _fit_lag_view(self, lag: np.ndarray) -> None:
+        """The lag's axis from zero to twice its peak (rounded up, so it moves only now and
+        then), with the same zero as the RPO's axis."""
+        view = (nice_top(LAG_HEADROOM * _peak(lag)), margin(self.lag_plot.vb.height()))
+        if view != self._lag_range:
+            self._lag_range = view
+            self.lag_view.setYRange(-view[1] * view[0], view[0], padding=0)
+            self.lag_view.prepareForPaint()
 
     def _refresh_rto(self, t: np.ndarray, available: np.ndarray) -> None:
         """The recovery plot has its own time range (the outage and the objective), so its

@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from app.format import format_bytes, format_duration, state_text
+from app.format import copy_type, format_bytes, format_duration, state_text
 
 
 class Pill(NamedTuple):
@@ -25,7 +25,7 @@ class Pill(NamedTuple):
 PILLS: tuple[tuple[str, str], ...] = (
     ("servicePill", "Clients reach every workload"),
     ("splitPill", "Both racks advertise the same addresses"),
-    ("replicationPill", "SAN consistency group (R18)"),
+    ("replicationPill", "SAN consistency group: copy type (GM, GM-CV, MM) and state (R18, R21)"),
     ("rpoPill", "RPO exposure now (age of the oldest write not yet on the backup) and RPO "
                 "achieved at the disaster"),
     ("rtoPill", "RTO: service down until restored (R16)"),
@@ -63,7 +63,16 @@ def _replication(st: Mapping[str, Any]) -> Pill:
              "bad" if state.startswith("inconsistent") or rep["errors"] else "warn")
     if rep["errors"]:
         text += f" · error {', '.join(rep['errors'])}"
-    return Pill("replicationPill", f"Replication: {text}", level)
+    if rep.get("throttled"):  # the hosts write less than they ask (R20a)
+        text += " · hosts throttled"
+        level = "bad" if level == "bad" else "warn"
+    # the copy type (R21), and a change-volume cycle under way
+    mode = copy_type(rep.get("mode", "global-mirror"), short=True)
+    if state == "consistent_copying" and rep.get("mode") == "global-mirror-change-volumes":
+        mode += " cycling"  # a change-volume cycle: the backup keeps its image, all is well
+        if not rep["errors"] and not rep.get("throttled"):
+            level = "ok"
+    return Pill("replicationPill", f"Replication ({mode}): {text}", level)
 
 
 def _rpo(st: Mapping[str, Any], rpo_obj: float | None) -> Pill:

@@ -91,8 +91,8 @@ def test_objective_lines_are_shown_when_the_scenario_sets_them(qtbot: QtBot) -> 
     c = make(extra=OBJECTIVES)
     w = panel(qtbot, c)
     assert w.rpo_line.isVisible() and w.rpo_line.value() == pytest.approx(1.0)
-    assert w.rpo_line.label.toPlainText() == f"RPO objective {format_duration(1.0)} (right axis)"
-    assert w.rpo_line in w.rpo_view.addedItems
+    assert w.rpo_line.label.toPlainText() == f"RPO objective {format_duration(1.0)}"
+    assert w.rpo_line in w.lag_plot.vb.addedItems  # on the RPO's own axis
     assert w.rto_objective_s == pytest.approx(6 * 3600)
 
     bare = panel(qtbot, make())
@@ -186,7 +186,7 @@ def test_a_grid_when_there_is_room_tabs_when_the_panel_is_short(qtbot: QtBot) ->
     qtbot.waitUntil(lambda: w.mode == "tabs")
     assert w.tabs.count() == 4
     assert [w.tabs.tabText(i) for i in range(4)] == [
-        "Lag and RPO", "Throughput", "Copy progress", "Recovery (RTO)"]
+        "RPO and lag", "Throughput", "Copy progress", "Recovery (RTO)"]
     w.tabs.setCurrentIndex(3)
     curve = w.available_curve
     c.advance(600)
@@ -243,7 +243,7 @@ def test_the_views_follow_the_data_and_move_only_in_steps(qtbot: QtBot) -> None:
     for _ in range(10):  # ten frames of a minute
         c.advance(60)
         ranges.append(w.lag_plot.vb.viewRange())
-        for p, curves in ((w.lag_plot, [w.lag_curve]),
+        for p, curves in ((w.lag_plot, [w.rpo_curve]),
                           (w.throughput_plot, [w.throughput_curve, w.bandwidth_curve]),
                           (w.progress_plot, [w.progress_curve])):
             (x0, x1), (y0, y1) = p.vb.viewRange()
@@ -251,9 +251,9 @@ def test_the_views_follow_the_data_and_move_only_in_steps(qtbot: QtBot) -> None:
                 x, y = xdata(k), ydata(k)
                 assert x0 < x[0] and x[-1] < x1, p  # all the data is in view
                 assert y0 < 0 <= y.min() and y.max() <= y1, p  # from zero, with room
-        (x0, x1), _ = w.rpo_view.viewRange()
+        (x0, x1), _ = w.lag_view.viewRange()
         assert (x0, x1) == pytest.approx(w.lag_plot.vb.viewRange()[0])
-        assert w.rpo_view.viewRange()[1][0] / w.rpo_view.viewRange()[1][1] == pytest.approx(
+        assert w.lag_view.viewRange()[1][0] / w.lag_view.viewRange()[1][1] == pytest.approx(
             w.lag_plot.vb.viewRange()[1][0] / w.lag_plot.vb.viewRange()[1][1])  # one zero
     assert len({str(r) for r in ranges}) <= 3  # 6-minute steps: not on every frame
 
@@ -301,3 +301,25 @@ def test_the_grid_is_opaque_and_drawn_under_the_curves(qtbot: QtBot) -> None:
             assert p.getAxis("right").grid is False  # one grid per plot
     finally:
         painter.end()
+
+
+def test_while_time_plays_the_plots_take_turns_and_a_pause_catches_up(qtbot: QtBot) -> None:
+    c = make()
+    w = panel(qtbot, c)
+    qtbot.waitUntil(lambda: w.mode == "grid")
+    c.advance(600)
+    assert all(cell.drawn == c.twin.series.version for cell in w.cells)
+    c.play()  # no event loop runs here: the frames below are the only ones
+    try:
+        drawn = []
+        for _ in range(4):
+            c.advance(60)
+            fresh = [cell for cell in w.cells if cell.drawn == c.twin.series.version]
+            assert len(fresh) == 1  # one plot redrawn per frame...
+            drawn.append(fresh[0])
+        assert set(drawn) == set(w.cells)  # ...each in its turn
+    finally:
+        c.pause()
+    assert all(cell.drawn == c.twin.series.version for cell in w.cells)  # paused: all
+    t, _ = c.twin.series.get("lag_bytes")
+    assert len(xdata(w.throughput_curve)) == len(t)

@@ -49,7 +49,7 @@ def test_status_follows_the_twin() -> None:
     p = s.pills()
     assert p["servicePill"].level == "ok" and p["splitPill"].level == "off"
     assert p["servicePill"].text == "Service available"
-    assert p["replicationPill"].text == "Replication: consistent synchronized"
+    assert p["replicationPill"].text == "Replication (GM): consistent synchronized"
     s.apply(A.AdvertiseRoutes(rack="dallas"))
     s.advance(300)
     p = s.pills()

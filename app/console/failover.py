@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.console.message import ApplyFn, MessageLine, State
+from app.console.replication import r19c_warning
 from app.format import format_pct
-from app.theme import BUSY_TEXT, MUTED_TEXT, OK_TEXT
+from app.theme import BUSY_TEXT, MUTED_TEXT, OK_TEXT, C
 from twin import actions as A
 from twin.events import Result
 from twin.profiles import MANUAL_ACTIONS_AFTER, MANUAL_ACTIONS_BACKUP, MANUAL_ACTIONS_PRIMARY
@@ -381,7 +382,19 @@ class FailoverBackupDialog(FailoverDialog):
         lay.addWidget(self.message)
         lay.addLayout(self._button_row())
         self._enabled_backup = False
+        # R19c: the backup's copy is inconsistent: the takeover will be refused
+        self.r19c_label = QLabel()
+        self.r19c_label.setObjectName("r19c-warning")
+        self.r19c_label.setWordWrap(True)
+        self.r19c_label.setStyleSheet(f"color: {C.RED_DARK}; font-weight: bold;")
+        self.r19c_label.hide()
+        lay.insertWidget(lay.indexOf(self.message), self.r19c_label)
         self._update_start()
+
+    def confirm_text(self) -> str:
+        text = super().confirm_text()
+        warning = self.r19c_label.text()
+        return f"Warning: {warning}\n\n{text}" if warning else text
 
     def failover_type(self) -> str | None:
         if self.planned_radio.isChecked():
@@ -410,5 +423,11 @@ class FailoverBackupDialog(FailoverDialog):
                 self.fit()
         if failed_over:
             self.after_checklist.refresh(state)
+        warning = r19c_warning(state, self.rack) if self._enabled_backup else ""
+        if warning != self.r19c_label.text():
+            self.r19c_label.setText(warning)
+            self.r19c_label.setVisible(bool(warning))
+            if self.isVisible():
+                self.fit()
         self._update_start()
 

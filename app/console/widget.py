@@ -37,6 +37,7 @@ from app.console.failover import (
 from app.console.message import MessageLine, State
 from app.console.monitor import MonitorDetailsDialog, management_summary, storage_summary
 from app.console.profile import CreateProfileDialog, EnableDialog, validation_html
+from app.console.replication import ReplicationPanel, r19c_warning
 from app.theme import ERROR_TEXT, MUTED_TEXT, OK_TEXT, PROFILE, ROLE, C
 from twin import actions as A
 from twin.events import Result
@@ -240,6 +241,10 @@ class DrConsole(QWidget):
             ml.addWidget(_plain(QLabel(f"<b>{name}</b>")), 2 * i, 0)
             ml.addWidget(button, 2 * i, 1)
             ml.addWidget(summary, 2 * i + 1, 0, 1, 2)
+        # the consistency group as this rack's SVC shows it (issue 9)
+        self.replication_panel = _plain(ReplicationPanel(
+            self.rack, lambda: self.controller.system.replication, self.apply))
+        ml.addWidget(self.replication_panel, 4, 0, 1, 2)
         body.addWidget(self.monitor_box)
 
         # Failover (R11, R12): the text, then the buttons under it
@@ -257,6 +262,15 @@ class DrConsole(QWidget):
         buttons_row.addWidget(self.failover_details_button)
         buttons_row.addWidget(self.start_failover_button)
         fl.addWidget(self.failover_text)
+        # R19c: a failover while the backup's copy is inconsistent gets no usable volumes
+        self.r19c_label = _plain(QLabel())
+        self.r19c_label.setObjectName("r19c-warning")
+        self.r19c_label.setWordWrap(True)
+        self.r19c_label.setStyleSheet(
+            f"QLabel#r19c-warning {{ color: {C.RED_DARK}; background: {C.RED_SOFT};"
+            f" border: 1px solid {C.RED_PALE}; border-radius: 4px; padding: 4px; }}")
+        self.r19c_label.hide()
+        fl.addWidget(self.r19c_label)
         fl.addLayout(buttons_row)
         body.addWidget(self.failover_box)
 
@@ -462,6 +476,7 @@ class DrConsole(QWidget):
         elif enabled:
             self.mgmt_summary.setText(management_summary(s))
             self.storage_summary.setText(storage_summary(s))
+            self.replication_panel.refresh(s, self.controller.now)
         else:
             self.mgmt_summary.setText("unavailable")
             self.storage_summary.setText("unavailable")
@@ -480,6 +495,11 @@ class DrConsole(QWidget):
                 f"Failover type: {chosen.capitalize()}" if chosen
                 else "Choose Planned or Unplanned in View details.")
 
+        self.replication_panel.setVisible(enabled and not self._down)
+        warning = r19c_warning(s, self.rack) if enabled and role == "backup" else ""
+        self.r19c_label.setText(warning)
+        self.r19c_label.setVisible(bool(warning) and not self._down)
+
         taken_over = (state == "validated" and (p or {}).get("failover_type") is not None
                       and not (s.get("racks", {}).get(self.rack, {})
                                .get("replication_source", False)))
@@ -491,5 +511,6 @@ class DrConsole(QWidget):
         """Show another rack (e.g. after a scenario with other rack names was loaded)."""
         self._scenario_loaded()
         self.rack = rack
+        self.replication_panel.rack = rack
         self.after_checklist.items = after_items(rack)
         self.refresh()

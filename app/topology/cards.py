@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from app.format import format_bytes, format_duration, format_rate
+from app.format import copy_type, format_bytes, format_duration, format_rate
 from app.theme import C
 from twin.config import SystemConfig
 
@@ -40,11 +40,15 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
                  ("Loss", f"{ls['loss_pct']:g} %")]
         rep = st["replication"]
         if link == "fc":
-            rows += [("Replication", rep["state"]),
+            rows += [("Copy type", copy_type(rep.get("mode", "global-mirror"))),
+                     ("Replication", rep["state"]),
                      ("Direction", " → ".join(rep["direction"])),
                      ("Throughput", format_rate(rep["throughput_bps"])),
                      ("Lag", format_bytes(rep["lag_bytes"])),
                      ("RPO now", format_duration(rep["rpo_s"]))]
+            if rep.get("throttled"):
+                rows.append(("Hosts throttled", f"{format_rate(rep['write_rate_bps'] / 8)} of "
+                             f"{format_rate(rep['demand_bps'] / 8)} asked"))
         else:
             m = st["management"]
             rows += [("Management clone", m["state"]), ("Clone lag", format_duration(m["lag_s"]))]
@@ -135,9 +139,13 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
             rows.append(("Why", w["reason"]))
         if d.get("needs"):
             rows.append(("Needs", ", ".join(d["needs"])))
+        if "write_mb_s" in w:  # what it writes now against what it asks (R20a)
+            rows.append(("Writes", f"{format_rate(w['write_mb_s'] * 1e6)} of "
+                         f"{format_rate(w['demand_mb_s'] * 1e6)} asked"
+                         + (" · THROTTLED by the FC link" if w.get("throttled") else "")))
         if wcfg is not None:
             rows += [("Volumes", f"{max(1, wcfg.volumes)} · {wcfg.volume_gb:,.0f} GB"),
-                     ("Writes", f"{wcfg.write_mb_s:g} MB/s"),
+                     ("Configured writes", f"{wcfg.write_mb_s:g} MB/s"),
                      ("Restart time", format_duration(wcfg.restart_s))]
         rows.append(("Right-click", "surge its writes"))
     return card(title, rows)

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from app.format import format_bandwidth, state_text
+from app.format import copy_type, format_bandwidth, format_pct, state_text
 from app.theme import (
     MANAGEMENT,
     MANAGEMENT_FLOWING,
@@ -162,6 +162,12 @@ def workload_look(w: State) -> Look:
     colour = WORKLOAD.get(status, WORKLOAD["stopped"]).colour
     text = C.PAPER if status in ("running", "failed", "stopped") else C.INK
     reach = "" if w.get("reachable") or status != "running" else " · unreachable"
+    if w.get("throttled"):  # R20a: the FC link holds its writes back (border in the RPO's
+        # orange, the text says how much)
+        achieved, demand = w.get("write_mb_s", 0.0), w.get("demand_mb_s", 0.0)
+        sub = f"throttled {format_pct(achieved / demand) if demand > 0 else ''}"
+        return Look(colour, C.ORANGE, text, sub + reach, dashed=bool(reach), border_w=3.0,
+                    bold=True)
     return Look(colour, colour, text, f"{status}{reach}", dashed=bool(reach))
 
 
@@ -190,7 +196,10 @@ def link_state(link: str, st: State, first_rack: str, rtt_s: float) -> LinkState
     flowing = link_flowing(link, st)
     if link == "fc":
         state = str(rep["state"])
-        extra = state_text(state)
+        # two lines under the link: the copy type, and the state (or the hosts throttled:
+        # the group is still synchronized then, as the status bar says)
+        what = "HOSTS THROTTLED" if rep.get("throttled") else state_text(state)
+        extra = f"{copy_type(rep.get('mode', 'global-mirror'), short=True)} · {what}"
         if state == "inconsistent_copying":
             extra += f" {rep.get('progress', 0) * 100:.0f}%"
         flow_colour = C.ACCENT

@@ -247,3 +247,51 @@ class Controller(QObject):
         self._state = None
         self._volumes = None
         self.frame.emit()
+
+    # -- strategies: the comparison and what-if sweeps (issue 12; the app.compare room) -------
+    # Engine reads for a room that may not import twin.strategies or twin.sweep. They read
+    # the scenario as loaded (not the session), touch no state of this controller, and so
+    # are safe to call from a worker thread.
+
+    def strategy_names(self) -> tuple[str, ...]:
+        from twin.strategies import STRATEGIES
+
+        return STRATEGIES
+
+    def compare_strategies(self, strategies: list[str] | None = None) -> dict[str, Any]:
+        """``twin.strategies.compare`` of the scenario; raises ValueError (CompareError)
+        with the reason when it cannot be compared (no disaster)."""
+        from twin.strategies import compare
+
+        return compare(self.scenario, strategies)
+
+    def check_vary(self, text: str) -> tuple[str, tuple[Any, ...]]:
+        """``PATH=VALUES`` read as the CLI's --vary: (path, values); ValueError (SweepError)
+        saying what is wrong."""
+        from twin.sweep import parse_vary
+
+        v = parse_vary(text)
+        if not v.values:
+            raise ValueError(f"--vary {text!r}: give at least one value after '='")
+        return v.path, v.values
+
+    def run_sweep(self, varies: list[str], monte_carlo: int | None,
+                  strategies: list[str] | None, workers: int,
+                  progress: Any = None, cancelled: Any = None) -> dict[str, Any]:
+        """``twin.sweep.sweep`` of the scenario on local processes (spawned: this process
+        has Qt's threads), in small batches so that the progress moves and a cancel stops
+        within a run or two."""
+        from twin.sweep import BATCH, parse_vary, plan, sweep
+
+        parsed = [parse_vary(v) for v in varies]
+        n = len(plan(parsed, monte_carlo))
+        batch = max(1, min(BATCH, math.ceil(n / (max(workers, 1) * 10))))
+        return sweep(self.scenario.source_text, self.scenario.path, parsed, monte_carlo,
+                     strategies, workers=workers, progress=progress, cancelled=cancelled,
+                     batch=batch, start_method="spawn")
+
+    @staticmethod
+    def sweep_csv(result: dict[str, Any]) -> str:
+        from twin.sweep import to_csv
+
+        return to_csv(result)

@@ -285,7 +285,7 @@ class Controller(QObject):
 
         parsed = [parse_vary(v) for v in varies]
         n = len(plan(parsed, monte_carlo))
-        batch = max(1, min(BATCH, math.ceil(n / (max(workers, 1) * 10))))
+        batch = max(1, min(BATCH, 10, math.ceil(n / (max(workers, 1) * 20))))
         return sweep(self.scenario.source_text, self.scenario.path, parsed, monte_carlo,
                      strategies, workers=workers, progress=progress, cancelled=cancelled,
                      batch=batch, start_method="spawn")

@@ -129,7 +129,8 @@ def test_a_headless_run_imports_neither_qt_nor_networkx() -> None:
 
 APP = TWIN.parent / "app"
 # the rooms: a view and its parts; none may import another room
-ROOMS = ("app.topology", "app.console", "app.plots", "app.event_log", "app.timebar")
+ROOMS = ("app.topology", "app.console", "app.plots", "app.event_log", "app.timebar",
+         "app.compare")
 # what every room may import from app/: the shared modules and the controller it observes
 SHARED = ("app.theme", "app.format", "app.status", "app.faults", "app.resources",
           "app.controller")

@@ -266,6 +266,7 @@ def run_local(text: str, path: str | None, specs: Sequence[RunSpec],
         return rows
     context = multiprocessing.get_context(start_method) if start_method else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    futures: dict[Any, int] = {}
     try:
         futures = {pool.submit(run_batch, text, path, b, strategies): len(b) for b in batches}
         pending = set(futures)
@@ -280,7 +281,11 @@ def run_local(text: str, path: str | None, specs: Sequence[RunSpec],
                 if progress:
                     progress(done, len(specs))
     finally:
-        # on a cancel (or an error) do not wait for the batches still running
+        # on a cancel (or an error) drop the batches not started and do not wait for the
+        # ones running; cancelled here, not only by shutdown(cancel_futures=True), which
+        # the pool's thread skips once the pool is collected (as it is when this returns)
+        for f in futures:
+            f.cancel()
         pool.shutdown(wait=cancelled is None or not cancelled(), cancel_futures=True)
     return rows
 

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from twin.scenario import ScenarioError
 
@@ -27,6 +27,9 @@ class Job(QThread):
         super().__init__(parent)
         self.fn = fn
         self._cancel = threading.Event()
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting with a job running: stop it, not crash in Qt
+            app.aboutToQuit.connect(self.stop)
 
     def cancel(self) -> None:
         self._cancel.set()

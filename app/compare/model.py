@@ -302,16 +302,18 @@ def row_headers(result: Mapping[str, Any]) -> list[str]:
             "RTO", "Why impossible"]
 
 
-def histogram(values: Sequence[float], bins: int = 20) -> tuple[list[float], list[int]]:
-    """Bin edges and counts of ``values`` (all equal: one bin around them)."""
+def histogram(values: Sequence[float], lo: float, hi: float,
+              bins: int = 30) -> tuple[list[float], list[int]]:
+    """Bin edges and counts of ``values`` over ``lo..hi`` (the same bins for every
+    strategy, so that their outlines compare); a zero span gets one narrow bin."""
     if not values:
         return [], []
-    lo, hi = min(values), max(values)
     if hi - lo < 1e-12:
-        return [lo - 0.5, lo + 0.5], [len(values)]
+        half = max(abs(lo) * 0.02, 0.05)
+        return [lo - half, lo + half], [len(values)]
     step = (hi - lo) / bins
     edges = [lo + i * step for i in range(bins + 1)]
     counts = [0] * bins
     for v in values:
-        counts[min(int((v - lo) / step), bins - 1)] += 1
+        counts[min(max(int((v - lo) / step), 0), bins - 1)] += 1
     return edges, counts

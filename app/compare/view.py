@@ -285,8 +285,10 @@ class CompareWindow(QWidget):
         unit, uname = model.time_unit(longest)
         p.setLabel("bottom", f"time from the disaster ({uname})", color=C.INK)
         p.setXRange(0, longest / unit * 1.5, padding=0)
-        for key, name, colour in model.STAGES:
-            x0, w, y = [], [], []
+        for key, _name, colour in model.STAGES:
+            x0: list[float] = []
+            w: list[float] = []
+            ys: list[float] = []
             for i, b in enumerate(bars):
                 phases = dict(b.phases)
                 if b.total is None or phases.get(key, 0.0) <= 0:
@@ -294,8 +296,8 @@ class CompareWindow(QWidget):
                 before = sum(v for k, v in b.phases[:[k for k, _ in b.phases].index(key)])
                 x0.append(before / unit)
                 w.append(phases[key] / unit)
-                y.append(float(len(bars) - 1 - i))
-            p.addItem(pg.BarGraphItem(x0=x0, width=w, y=y, height=0.56,
+                ys.append(float(len(bars) - 1 - i))
+            p.addItem(pg.BarGraphItem(x0=x0, width=w, y=ys, height=0.56,
                                       brush=pg.mkBrush(colour), pen=pg.mkPen(None)))
         for i, b in enumerate(bars):
             y = float(len(bars) - 1 - i)

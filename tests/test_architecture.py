@@ -146,7 +146,8 @@ NAMES_ONLY = {"twin.profiles": {"MANUAL_ACTIONS_PRIMARY", "MANUAL_ACTIONS_BACKUP
 # who holds the engine: the controller; main.py builds it; cli.py runs `drtwin run`
 ENGINE_HOLDERS = {"app.controller": None, "app.main": None,
                   "app.cli": {"twin.runner", "twin.scenario", "twin.strategies",
-                              "twin.sweep", "twin.aar", "twin.history"}}
+                              "twin.sweep", "twin.aar", "twin.history",
+                              "twin.compare_report"}}
 TWIN_SUBMODULES_OK_FROM_PACKAGE = {"actions", "durations"}  # `from twin import actions`
 
 

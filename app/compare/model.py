@@ -166,7 +166,8 @@ def rto_bars(result: Mapping[str, Any]) -> list[Bar]:
         ok = r.get("applicable", True) and r.get("rto_s") is not None
         phases = tuple((k, float(bd.get(k) or 0.0)) for k, _, _ in STAGES) if ok else ()
         out.append(Bar(r["strategy"], phases, r.get("rto_s") if ok else None,
-                       f"RTO {rto_text(r)}" if r.get("applicable", True) else "not applicable"))
+                       (f"RTO {rto_text(r)}" if ok else "not restored")
+                       if r.get("applicable", True) else "not applicable"))
     return out
 
 
@@ -276,7 +277,7 @@ def summary_rows(result: Mapping[str, Any]) -> list[tuple[str, ...]]:
 
         out.append((label(name), str(s["runs"]), str(s["errors"]), str(s["not_restored"]),
                     *q("data_loss_bytes", format_bytes), *q("rto_s", format_duration),
-                    *q("rpo_achieved_s", format_duration)))
+                    *q("rpo_achieved_s", lambda v: "0" if v == 0 else format_duration(v))))
     return out
 
 

@@ -355,9 +355,13 @@ class SweepDialog(QWidget):
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
         table.setRowCount(len(rows))
+        words = {"Strategy", "Why impossible"}  # the other columns are figures
         for i, cells in enumerate(rows):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if headers[j] not in words:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
                 if bad and bad[i]:
                     item.setForeground(QBrush(QColor(C.RED_DARK)))
                 table.setItem(i, j, item)

@@ -162,10 +162,14 @@ class CompareWindow(QWidget):
         split.addWidget(middle)
         split.addWidget(self.table)
         split.setSizes([260, 280, 300])
+        self.views = split  # hidden while there is nothing to show (an error)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.message)
         box.addWidget(split, 1)
+        self.filler = QWidget()  # takes the room of the views while they are hidden
+        self.filler.hide()
+        box.addWidget(self.filler, 1)
         self.resize(1400, 940)
         controller.scenarioLoaded.connect(self._scenario_loaded)
 
@@ -200,6 +204,8 @@ class CompareWindow(QWidget):
         self.message.setText(f"Cannot compare the strategies on "
                              f"{self.controller.scenario.path or 'this scenario'}: {text}")
         self.message.show()
+        self.views.hide()
+        self.filler.show()
         for w in (self.scale, self.rto, self.timeline):
             w.getPlotItem().clear()
         self.markers = {}
@@ -224,6 +230,9 @@ class CompareWindow(QWidget):
 
     def show_result(self, result: dict[str, Any]) -> None:
         self.result = result
+        self.message.hide()
+        self.filler.hide()
+        self.views.show()
         self.title.setText(result.get("scenario") or self.controller.scenario.name)
         n = len(result["strategies"])
         self.subtitle.setText(
@@ -313,7 +322,7 @@ class CompareWindow(QWidget):
         p.clear()
         lanes = model.lanes(result)
         rows_axis(p, [ln.strategy for ln in lanes])
-        p.getAxis("left").setStyle(showValues=True)
+        p.setYRange(-0.6, len(lanes) + 0.1, padding=0)  # room on top for the disaster's label
         d = float(result["disaster_at_s"])
         starts = [ln.unprotected_from for ln in lanes if ln.applicable
                   and ln.unprotected_from is not None]
@@ -321,7 +330,10 @@ class CompareWindow(QWidget):
         lo, hi = min([d, *starts]), max([d, *ends])
         unit, uname = model.time_unit(max(hi - lo, 600.0))
         pad = max(hi - lo, 600.0) * 0.06
-        lo_x, hi_x = (lo - pad) / unit, (hi + pad) / unit
+        # a lane not restored runs to the right edge, with room there to say so
+        unrestored = any(ln.applicable and ln.restored is None for ln in lanes)
+        lo_x = (lo - pad) / unit
+        hi_x = (hi + pad + (max(hi - lo, 600.0) * 0.3 if unrestored else 0.0)) / unit
         p.setXRange(lo_x, hi_x, padding=0)
         p.setLabel("bottom", f"simulated time ({uname} since the scenario's start)",
                    color=C.INK)
@@ -349,7 +361,8 @@ class CompareWindow(QWidget):
                 restored_y.append(y)
             else:
                 t = pg.TextItem("not restored", color=C.RED_DARK, anchor=(1, 0.5))
-                t.setPos(hi_x, y + 0.32)
+                t.setPos(hi_x - (hi_x - lo_x) * 0.01, y)
+                t.setZValue(10)  # over the span
                 p.addItem(t)
         p.addItem(pg.BarGraphItem(**lost, height=0.5, brush=pg.mkBrush(C.ORANGE),
                                   pen=pg.mkPen(None)))
@@ -362,8 +375,7 @@ class CompareWindow(QWidget):
         p.addItem(pg.InfiniteLine(
             d / unit, angle=90, pen=pg.mkPen(C.RED, width=2),
             label=f"disaster {format_duration(d)}",
-            labelOpts={"position": 0.02, "color": C.RED_DARK, "fill": pg.mkBrush(C.PAPER),
-                       "anchors": [(1.05, 1), (1.05, 1)]}))
+            labelOpts={"position": 0.97, "color": C.RED_DARK, "anchors": [(1, 0.5), (1, 0.5)]}))
 
     def _fill_table(self, result: dict[str, Any]) -> None:
         rows = model.table_rows(result)

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from twin.config import DEFAULT_WORKLOADS
 from twin.durations import DurationError, parse_duration
 
 DAY_S = 86_400.0
@@ -148,7 +149,11 @@ def set_path(doc: dict[str, Any], path: str, value: Any) -> None:
                     node[seg] = value
                 else:
                     if seg not in node or node[seg] is None:
-                        node[seg] = [] if seg in ("workloads", "racks") else {}
+                        if seg == "workloads" and segs[:depth] == ["system"]:
+                            # not written: the twin's default workloads, as the loader's
+                            node[seg] = [copy.deepcopy(w) for w in DEFAULT_WORKLOADS]
+                        else:
+                            node[seg] = [] if seg in ("workloads", "racks") else {}
                     nxt.append(node[seg])
             else:
                 raise SweepError(f"--vary {path}: {'.'.join(segs[:depth])} is not a mapping")

@@ -46,8 +46,7 @@ LABELS = {
 COMMON_PATHS: tuple[tuple[str, str, str], ...] = (
     ("system.distance_km", "Distance between the sites (km)", "100,1200,8000"),
     ("system.fc_link.bandwidth_mbps", "FC link bandwidth (Mb/s)", "1000..8000:4"),
-    ("system.workloads.*.write_mb_s", "Write rate of every workload (MB/s; the scenario "
-     "must list its workloads)", "1,4,8"),
+    ("system.workloads.*.write_mb_s", "Write rate of every workload (MB/s)", "1,4,8"),
     ("strategies.backup-restore.interval", "Backup interval", "6h,12h,24h"),
     ("strategies.gm-change-volumes.cycle_period", "Change-volume cycle period", "1m,5m,15m"),
     ("system.replication.cycle_period", "Cycle period of the scenario's own replication "

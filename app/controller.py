@@ -268,11 +268,25 @@ class Controller(QObject):
     def check_vary(self, text: str) -> tuple[str, tuple[Any, ...]]:
         """``PATH=VALUES`` read as the CLI's --vary: (path, values); ValueError (SweepError)
         saying what is wrong."""
-        from twin.sweep import parse_vary
+        import copy
+
+        import yaml
+
+        from twin.scenario import ScenarioError, load_scenario_text
+        from twin.sweep import parse_vary, set_path
 
         v = parse_vary(text)
         if not v.values:
             raise ValueError(f"--vary {text!r}: give at least one value after '='")
+        # a path the scenario file has no such field for is a typo, said now rather than
+        # as every row impossible; a value out of range stays a row that says why
+        doc = copy.deepcopy(yaml.safe_load(self.scenario.source_text) or {})
+        set_path(doc, v.path, v.values[0])
+        try:
+            load_scenario_text(yaml.safe_dump(doc, sort_keys=False), "<vary>")
+        except ScenarioError as e:
+            if "unknown field" in e.message:
+                raise ValueError(f"--vary {text!r}: {e.field}: {e.message}") from None
         return v.path, v.values
 
     def run_sweep(self, varies: list[str], monte_carlo: int | None,

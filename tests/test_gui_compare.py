@@ -224,6 +224,8 @@ def test_a_small_grid_shows_its_rows_summary_and_plots(qtbot: Any, tmp_path: Pat
     ("system.distance_km=100..8000:1", "at least 2 values"),
     ("system.distance_km=,", "at least one value"),
     ("system.distance_km=near..far:3", "not a number or a duration"),
+    ("system.distnce_km=100,200", "unknown field 'distnce_km'"),
+    ("system.workloads.nope.write_mb_s=1,2", "no item 'nope'"),
 ])
 def test_bad_vary_text_is_a_clear_message(qtbot: Any, text: str, says: str) -> None:
     d = sweep_dialog(qtbot, f"strategies.host-based.lag=1s,2s\n{text}", ("host-based",))

@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--json", action="store_true", help="print the comparison as JSON")
     cmp_.add_argument("--strategy", action="append", metavar="NAME",
                       help="only these strategies (repeat); default: all")
+    cmp_.add_argument("--report", metavar="OUT.html",
+                      help="write the comparison as HTML (RPO scale, RTO bars, timeline, "
+                      "table), and its JSON beside it as OUT.json")
     sw = sub.add_parser("sweep", help="what-if grids and Monte Carlo over a scenario")
     sw.add_argument("file")
     sw.add_argument("--vary", action="append", default=[], metavar="PATH=VALUES",
@@ -88,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="run on this Dask cluster (default: $DASK_SCHEDULER_ADDRESS, else "
                     "local processes)")
     sw.add_argument("--workers", type=int, help="local processes (default: one per core)")
+    sw.add_argument("--report", metavar="OUT.html",
+                    help="write the summary and the plots as HTML, and the JSON beside it")
     chk = sub.add_parser("check", help="validate a scenario file without running it")
     chk.add_argument("file")
     gui = sub.add_parser("gui", help="open the application on a scenario")
@@ -295,11 +300,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenario = _load(args.file)
     if scenario is None:
         return 2
+    if args.report and (why := _report_target(args.report)):
+        return _err(why)
     try:
         result = compare(scenario, args.strategy)
     except CompareError as e:
         print(f"drtwin: cannot compare {args.file}: {e}", file=sys.stderr)
         return 2
+    if args.report and (failed := _write_compare_report(result, args.report)) is not None:
+        return failed
     if args.json:
         json.dump(result, sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
@@ -331,6 +340,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.monte_carlo is not None and args.monte_carlo < 1:
         print("drtwin: --monte-carlo needs a number of runs of 1 or more", file=sys.stderr)
         return 2
+    if args.report and (why := _report_target(args.report)):
+        return _err(why)
     try:
         varies = [parse_vary(v) for v in args.vary]
         with bar("runs") as progress:
@@ -346,12 +357,29 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"drtwin: cannot write {args.csv}: {e.strerror or e}", file=sys.stderr)
             return 2
+    if args.report and (failed := _write_compare_report(result, args.report,
+                                                         name=scenario.name)) is not None:
+        return failed
     if args.json:
         json.dump(result, sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(_sweep_summary(result))
     return 0
+
+
+def _write_compare_report(result: dict[str, Any], out: str, name: str | None = None
+                          ) -> int | None:
+    """The comparison's (or, with ``name``, the sweep's) HTML report and its JSON."""
+    from twin.compare_report import render_compare, render_sweep, write
+
+    page = render_compare(result) if name is None else render_sweep(result, name)
+    try:
+        html_path, json_path = write(page, result, out)
+    except OSError as e:
+        return _err(f"cannot write the report {out}: {e.strerror or e}")
+    print(f"drtwin: report written to {html_path} (JSON: {json_path})", file=sys.stderr)
+    return None
 
 
 def _sweep_summary(result: dict[str, Any]) -> str:

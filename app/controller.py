@@ -542,6 +542,69 @@ class Controller(QObject):
                 tl.runner.advance_to(self.twin.now)
 
 
+    # -- strategies: the comparison and what-if sweeps (issue 12; the app.compare room) -------
+    # Engine reads for a room that may not import twin.strategies or twin.sweep. They read
+    # the scenario as loaded (not the session), touch no state of this controller, and so
+    # are safe to call from a worker thread.
+
+    def strategy_names(self) -> tuple[str, ...]:
+        from twin.strategies import STRATEGIES
+
+        return STRATEGIES
+
+    def compare_strategies(self, strategies: list[str] | None = None) -> dict[str, Any]:
+        """``twin.strategies.compare`` of the scenario; raises ValueError (CompareError)
+        with the reason when it cannot be compared (no disaster)."""
+        from twin.strategies import compare
+
+        return compare(self.scenario, strategies)
+
+    def check_vary(self, text: str) -> tuple[str, tuple[Any, ...]]:
+        """``PATH=VALUES`` read as the CLI's --vary: (path, values); ValueError (SweepError)
+        saying what is wrong."""
+        import copy
+
+        import yaml
+
+        from twin.scenario import ScenarioError, load_scenario_text
+        from twin.sweep import parse_vary, set_path
+
+        v = parse_vary(text)
+        if not v.values:
+            raise ValueError(f"--vary {text!r}: give at least one value after '='")
+        # a path the scenario file has no such field for is a typo, said now rather than
+        # as every row impossible; a value out of range stays a row that says why
+        doc = copy.deepcopy(yaml.safe_load(self.scenario.source_text) or {})
+        set_path(doc, v.path, v.values[0])
+        try:
+            load_scenario_text(yaml.safe_dump(doc, sort_keys=False), "<vary>")
+        except ScenarioError as e:
+            if "unknown field" in e.message:
+                raise ValueError(f"--vary {text!r}: {e.field}: {e.message}") from None
+        return v.path, v.values
+
+    def run_sweep(self, varies: list[str], monte_carlo: int | None,
+                  strategies: list[str] | None, workers: int,
+                  progress: Any = None, cancelled: Any = None) -> dict[str, Any]:
+        """``twin.sweep.sweep`` of the scenario on local processes (spawned: this process
+        has Qt's threads), in small batches so that the progress moves and a cancel stops
+        within a run or two."""
+        from twin.sweep import BATCH, parse_vary, plan, sweep
+
+        parsed = [parse_vary(v) for v in varies]
+        n = len(plan(parsed, monte_carlo))
+        batch = max(1, min(BATCH, 10, math.ceil(n / (max(workers, 1) * 20))))
+        return sweep(self.scenario.source_text, self.scenario.path, parsed, monte_carlo,
+                     strategies, workers=workers, progress=progress, cancelled=cancelled,
+                     batch=batch, start_method="spawn")
+
+    @staticmethod
+    def sweep_csv(result: dict[str, Any]) -> str:
+        from twin.sweep import to_csv
+
+        return to_csv(result)
+
+
 class Chapter(NamedTuple):
     """A note of the scenario: a chapter of presenter mode."""
 

@@ -321,8 +321,41 @@ class MainWindow(QMainWindow):
         for act in self.timebar.actions_for_window:
             sim.addAction(act)
 
+        self._build_strategies_menu(mb)
+
         help_ = mb.addMenu("&Help")
         self._action(help_, "&About DR Twin", self.about)
+
+    def _build_strategies_menu(self, mb: Any) -> None:
+        """Strategies: the comparison and the what-if sweep (issue 12, the app.compare room);
+        each a window of its own, made on first use and kept."""
+        strategies = mb.addMenu("S&trategies")
+        strategies.setObjectName("strategiesMenu")
+        self._compare_window: Any = None
+        self._sweep_window: Any = None
+        self.compare_action = self._action(strategies, "&Compare strategies…",
+                                           self.show_compare, name="compareAction")
+        self.sweep_action = self._action(strategies, "&What-if sweep…", self.show_sweep,
+                                         name="sweepAction")
+
+    def show_compare(self) -> Any:
+        from app.compare import CompareWindow
+
+        if self._compare_window is None:
+            self._compare_window = CompareWindow(self.controller, self)
+        self._compare_window.show()
+        self._compare_window.raise_()
+        self._compare_window.start()
+        return self._compare_window
+
+    def show_sweep(self) -> Any:
+        from app.compare import SweepDialog
+
+        if self._sweep_window is None:
+            self._sweep_window = SweepDialog(self.controller, self)
+        self._sweep_window.show()
+        self._sweep_window.raise_()
+        return self._sweep_window
 
     # -- scenario -------------------------------------------------------------------------------
 

@@ -149,3 +149,14 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     with pytest.raises(SweepError, match="cannot reach the Dask scheduler"):
         sweep(SITE_LOSS, "s", [], scheduler=f"tcp://127.0.0.1:{_free_port()}",
               connect_timeout_s=2)
+
+
+def test_varying_the_default_workloads_write_rate() -> None:
+    """A scenario that lists no workloads has the twin's defaults: ``*`` reaches them."""
+    text = ("name: defaults\nstart: paired\nsteps:\n"
+            "  - {at: 1h, do: lose-rack, rack: raleigh}\n")
+    result = sweep(text, None, [parse_vary("system.workloads.*.write_mb_s=1,8")], None,
+                   ["host-based"], workers=1)
+    rows = result["rows"]
+    assert [r["error"] for r in rows] == [None, None]
+    assert rows[1]["data_loss_bytes"] > 4 * rows[0]["data_loss_bytes"] > 0

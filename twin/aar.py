@@ -1259,3 +1259,18 @@ def write(report: Mapping[str, Any], out: str | Path, **meta: Any) -> tuple[Path
     html_path.write_text(text, encoding="utf-8")
     json_path.write_text(data, encoding="utf-8")
     return html_path, json_path
+
+
+# -- shared with the comparison and sweep reports (twin/compare_report.py) ---------------------
+# The page's style sheet and the SVG helpers, by public names, so the other report reads
+# no private member of this module.
+
+CSS = _CSS
+RPO_TICKS = _RPO_TICKS
+STAGES = _STAGES
+escape = _e
+number = _num
+svg_num = _fmt
+duration = _dur
+nice_ticks = _nice_ticks
+bytes_label = _bytes_label

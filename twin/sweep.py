@@ -23,15 +23,17 @@ import dataclasses
 import io
 import itertools
 import math
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import yaml
 
+from twin.config import DEFAULT_WORKLOADS
 from twin.durations import DurationError, parse_duration
 
 DAY_S = 86_400.0
@@ -147,7 +149,11 @@ def set_path(doc: dict[str, Any], path: str, value: Any) -> None:
                     node[seg] = value
                 else:
                     if seg not in node or node[seg] is None:
-                        node[seg] = [] if seg in ("workloads", "racks") else {}
+                        if seg == "workloads" and segs[:depth] == ["system"]:
+                            # not written: the twin's default workloads, as the loader's
+                            node[seg] = [copy.deepcopy(w) for w in DEFAULT_WORKLOADS]
+                        else:
+                            node[seg] = [] if seg in ("workloads", "racks") else {}
                     nxt.append(node[seg])
             else:
                 raise SweepError(f"--vary {path}: {'.'.join(segs[:depth])} is not a mapping")
@@ -243,8 +249,13 @@ def _batches(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
 def run_local(text: str, path: str | None, specs: Sequence[RunSpec],
               strategies: Sequence[str] | None, workers: int | None = None,
               batch: int = BATCH, progress: Progress | None = None,
-              cancelled: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
-    """In local processes (``workers`` of them; 1: in this process)."""
+              cancelled: Callable[[], bool] | None = None,
+              start_method: str | None = None) -> list[dict[str, Any]]:
+    """In local processes (``workers`` of them; 1: in this process). ``cancelled`` is
+    asked between batches: once it says so, the batches not started are dropped and this
+    returns the rows so far at once (the processes finish the batch they are in and exit).
+    ``start_method`` (e.g. ``"spawn"``, for a caller with threads of its own such as the
+    GUI): how the processes start; default, the platform's."""
     workers = workers or os.cpu_count() or 1
     batches = _batches(specs, min(batch, max(1, math.ceil(len(specs) / workers))))
     rows: list[dict[str, Any]] = []
@@ -258,17 +269,29 @@ def run_local(text: str, path: str | None, specs: Sequence[RunSpec],
             if progress:
                 progress(done, len(specs))
         return rows
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    context = multiprocessing.get_context(start_method) if start_method else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    futures: dict[Any, int] = {}
+    try:
         futures = {pool.submit(run_batch, text, path, b, strategies): len(b) for b in batches}
-        for fut in as_completed(futures):
+        pending = set(futures)
+        while pending:
             if cancelled is not None and cancelled():
-                for f in futures:
-                    f.cancel()
                 break
-            rows += fut.result()
-            done += futures[fut]
-            if progress:
-                progress(done, len(specs))
+            # wake up now and then to see a cancel while a long batch runs
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                rows += fut.result()
+                done += futures[fut]
+                if progress:
+                    progress(done, len(specs))
+    finally:
+        # on a cancel (or an error) drop the batches not started and do not wait for the
+        # ones running; cancelled here, not only by shutdown(cancel_futures=True), which
+        # the pool's thread skips once the pool is collected (as it is when this returns)
+        for f in futures:
+            f.cancel()
+        pool.shutdown(wait=cancelled is None or not cancelled(), cancel_futures=True)
     return rows
 
 
@@ -335,8 +358,10 @@ def sweep(text: str, path: str | None, varies: Sequence[Vary], monte_carlo: int 
           strategies: Sequence[str] | None = None, scheduler: str | None = None,
           workers: int | None = None, progress: Progress | None = None,
           cancelled: Callable[[], bool] | None = None, base_seed: int | None = None,
-          connect_timeout_s: float = 30.0) -> dict[str, Any]:
-    """Run the sweep; rows in run order (the same whatever the executor)."""
+          connect_timeout_s: float = 30.0, batch: int = BATCH,
+          start_method: str | None = None) -> dict[str, Any]:
+    """Run the sweep; rows in run order (the same whatever the executor). Cancelled (local
+    runs only), the result holds the rows of the runs that finished and ``cancelled``."""
     seed = base_seed if base_seed is not None else int((yaml.safe_load(text) or {})
                                                         .get("seed", 0) or 0)
     specs = plan(varies, monte_carlo, seed)
@@ -344,12 +369,15 @@ def sweep(text: str, path: str | None, varies: Sequence[Vary], monte_carlo: int 
         rows = run_dask(text, path, specs, strategies, scheduler, progress=progress,
                         timeout_s=connect_timeout_s)
     else:
-        rows = run_local(text, path, specs, strategies, workers, progress=progress,
-                         cancelled=cancelled)
+        rows = run_local(text, path, specs, strategies, workers, batch=batch,
+                         progress=progress, cancelled=cancelled, start_method=start_method)
     order = {s: i for i, s in enumerate(strategies or ["disk-replication"])}
     rows.sort(key=lambda r: (r["run"], order.get(r["strategy"], 99)))
-    return {"runs": len(specs), "varied": [v.path for v in varies],
-            "monte_carlo": monte_carlo, "rows": rows, "summary": summarise(rows)}
+    out = {"runs": len(specs), "varied": [v.path for v in varies],
+           "monte_carlo": monte_carlo, "rows": rows, "summary": summarise(rows)}
+    if cancelled is not None and cancelled():
+        out["cancelled"] = True
+    return out
 
 
 def to_csv(result: dict[str, Any]) -> str:

@@ -315,17 +315,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 0
     print(f"{result['scenario']}: the disaster at {format_duration(result['disaster_at_s'])} "
           "under each strategy")
-    print(f"  {'strategy':<19}{'RPO':>12}{'data lost':>12}{'RTO':>14}  note")
+    from twin.durations import format_money
+
+    currency = str(result.get("currency") or "")
+    priced = any(r.get("cost") for r in result["strategies"])
+    cost_head = f"{'cost':>16}" if priced else ""
+    print(f"  {'strategy':<19}{'RPO':>12}{'data lost':>12}{'RTO':>14}{cost_head}  note")
     for r in result["strategies"]:
         if not r["applicable"]:
-            print(f"  {r['strategy']:<19}{'—':>12}{'—':>12}{'—':>14}  {r['why']}")
+            dash = f"{'—':>16}" if priced else ""
+            print(f"  {r['strategy']:<19}{'—':>12}{'—':>12}{'—':>14}{dash}  {r['why']}")
             continue
         rpo = ("unbounded" if r["rpo_achieved_s"] is None
                else format_duration(r["rpo_achieved_s"]))
         lost = "—" if r["data_loss_bytes"] is None else format_bytes(r["data_loss_bytes"])
         rto = "not restored" if r["rto_s"] is None else format_duration(r["rto_s"])
-        cost = f"  cost {r['cost']['total']:,.0f}" if r.get("cost") else ""
-        print(f"  {r['strategy']:<19}{rpo:>12}{lost:>12}{rto:>14}  {r['why']}{cost}")
+        cost = (f"{format_money(r['cost']['total'] if r.get('cost') else None, currency):>16}"
+                if priced else "")
+        print(f"  {r['strategy']:<19}{rpo:>12}{lost:>12}{rto:>14}{cost}  {r['why']}")
+    if priced:
+        print("  cost: hours of outage and of data lost at the scenario's penalty rates "
+              "(objectives.cost)")
     return 0
 
 

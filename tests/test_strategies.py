@@ -116,3 +116,21 @@ def test_a_scenario_without_a_disaster_cannot_be_compared_and_says_what_to_add()
         compare(load_scenario(str(ROOT / "scenarios" / "default.yaml")))
     with pytest.raises(CompareError, match="unknown strategy"):
         compare(load_scenario(str(SITE_LOSS)), ["tape"])
+
+
+def test_the_cost_is_in_the_scenarios_currency_everywhere(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+    from app.compare.model import table_rows
+
+    demo = ROOT / "scenarios" / "presenter-demo.yaml"
+    result = compare(load_scenario(str(demo)))
+    assert result["currency"] == "USD"
+    rows = {r.strategy: r for r in table_rows(result)}
+    total = next(r for r in result["strategies"] if r["strategy"] == "disk-replication")
+    assert rows["disk-replication"].cost == f"{total['cost']['total']:,.0f} USD"
+    assert main(["compare", str(demo)]) == 0
+    out = capsys.readouterr().out
+    assert f"{total['cost']['total']:,.0f} USD" in out and "penalty rates" in out
+    backup = next(r for r in result["strategies"] if r["strategy"] == "backup-restore")
+    assert "-10.0 h" not in backup["why"] and "before it" in backup["why"]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from twin import aar
-from twin.durations import DurationError, format_bytes, parse_duration
+from twin.durations import DurationError, format_bytes, format_money, parse_duration
 
 __all__ = ["render_compare", "render_sweep", "write"]
 
@@ -269,7 +269,8 @@ def _compare_table(result: Mapping[str, Any]) -> str:
     for r in result["strategies"]:
         lost = ("—" if not r.get("applicable", True) or r.get("data_loss_bytes") is None
                 else format_bytes(r["data_loss_bytes"]))
-        cost = f"{r['cost']['total']:,.0f}" if r.get("cost") else "—"
+        cost = (format_money(r["cost"]["total"], str(result.get("currency") or ""))
+                if r.get("cost") else "—")
         needs = "<br>".join(_e(n) for n in r.get("needs") or [])
         rows.append(f'<tr class="{"" if r.get("applicable", True) else "na"}">'
                     f'<td><b style="color:{_colour(r["strategy"])}">{_e(_label(r["strategy"]))}'

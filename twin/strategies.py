@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from twin.config import GB, MB, METRO_MIRROR_MAX_KM
-from twin.durations import parse_duration
+from twin.durations import format_duration, parse_duration
 from twin.outcome import disaster_cost
 from twin.runner import Runner
 from twin.scenario import Scenario
@@ -221,7 +221,7 @@ def compare(scenario: Scenario, strategies: Sequence[str] | None = None) -> dict
         row.cost = _cost(scenario, row)
         rows.append(row)
     return {"scenario": scenario.name, "file": scenario.path, "seed": scenario.seed,
-            "disaster_at_s": round(disaster, 6),
+            "disaster_at_s": round(disaster, 6), "currency": scenario.currency,
             "strategies": [r.to_dict() for r in rows]}
 
 
@@ -294,8 +294,11 @@ def _backup_restore(scenario: Scenario, curve: WriteCurve, disaster: float,
                        + before,
                        rto_s=sum(breakdown.values()), rto_breakdown_s=breakdown,
                        parameters=params,
-                       why=f"the last backup started at {start / 3600:.1f} h and reached "
-                       f"off-site storage {backup_s + offsite:.0f} s later")
+                       why=f"the last backup to reach off-site storage before the disaster "
+                       f"started {format_duration(disaster - start)} before it"
+                       + (" (on the schedule, before the scenario's start)" if start < 0
+                          else "")
+                       + f" and took {format_duration(backup_s + offsite)} to get there")
 
 
 def _host_based(scenario: Scenario, curve: WriteCurve, disaster: float,

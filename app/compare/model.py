@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.format import format_bytes, format_duration
+from app.format import format_bytes, format_duration, format_money
 from app.theme import C
 from twin.durations import DurationError, parse_duration
 
@@ -98,9 +98,9 @@ def lost_text(r: Mapping[str, Any]) -> str:
     return format_bytes(r["data_loss_bytes"])
 
 
-def cost_text(r: Mapping[str, Any]) -> str:
+def cost_text(r: Mapping[str, Any], currency: str = "") -> str:
     c = r.get("cost")
-    return "—" if not c else f"{c['total']:,.0f}"
+    return "—" if not c else format_money(c["total"], currency)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,8 @@ def table_rows(result: Mapping[str, Any]) -> list[TableRow]:
     """One row per strategy of ``compare()``, in its order."""
     return [TableRow(r["strategy"], label(r["strategy"]), rpo_text(r), lost_text(r),
                      rto_text(r), "\n".join(f"• {n}" for n in r.get("needs") or []),
-                     cost_text(r), r.get("why") or "", bool(r.get("applicable", True)))
+                     cost_text(r, str(result.get("currency") or "")), r.get("why") or "",
+                     bool(r.get("applicable", True)))
             for r in result["strategies"]]
 
 

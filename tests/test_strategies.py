@@ -134,3 +134,18 @@ def test_the_cost_is_in_the_scenarios_currency_everywhere(
     assert f"{total['cost']['total']:,.0f} USD" in out and "penalty rates" in out
     backup = next(r for r in result["strategies"] if r["strategy"] == "backup-restore")
     assert "-10.0 h" not in backup["why"] and "before it" in backup["why"]
+
+
+def test_a_run_that_never_restored_the_service_gives_no_built_rto() -> None:
+    sc = load_scenario_text("""name: never restored
+start: paired
+steps:
+  - {at: 1h, do: lose-rack, rack: raleigh}
+  - {after: 10m, do: start-failover, rack: dallas, type: unplanned}
+  - {after: 2h, do: note, text: "nobody started anything"}
+""")
+    got = rows(compare(sc))
+    for name in ("backup-restore", "host-based", "disk-replication"):
+        assert got[name]["rto_s"] is None, name
+    assert "never brought the service back" in got["host-based"]["why"]
+    assert got["shared-fs"]["rto_s"] is not None  # its takeover is its own, not the run's

@@ -170,6 +170,10 @@ class WriteCurve:
 # -- the comparison ---------------------------------------------------------------------------
 
 
+_NOT_RESTORED = ("no RTO: the scenario's own run never brought the service back, so the "
+                 "restart and network times this strategy's recovery is built from are unknown")
+
+
 def _params(scenario: Scenario, name: str) -> dict[str, Any]:
     return {**DEFAULTS.get(name, {}), **scenario.strategies.get(name, {})}
 
@@ -203,6 +207,7 @@ def compare(scenario: Scenario, strategies: Sequence[str] | None = None) -> dict
     base = Runner(scenario).run()
     disaster = _disaster(base)
     phases = base["outcome"].get("rto_breakdown_s") or {}
+    restored = base["outcome"].get("rto_s") is not None
     surges = [s for s in base["steps"] if s["do"] == "surge-writes" and s.get("accepted")]
     curve = WriteCurve(scenario, surges, disaster)
     rows: list[StrategyRow] = []
@@ -217,6 +222,11 @@ def compare(scenario: Scenario, strategies: Sequence[str] | None = None) -> dict
             row = _host_based(scenario, curve, disaster, phases)
         else:
             row = _shared_fs(scenario, base, disaster)
+        if name in ("backup-restore", "host-based") and not restored and row.rto_s is not None:
+            # their RTO is built from the twin's measured decision/restart/network phases:
+            # in a run that never brought the service back those are incomplete
+            row.rto_s = None
+            row.why = "; ".join(x for x in (row.why, _NOT_RESTORED) if x)
         row.needs = list(NEEDS[name])
         row.cost = _cost(scenario, row)
         rows.append(row)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -31,7 +31,7 @@ from app.deferred import after_first_paint
 from app.event_log import EventLog
 from app.presenter import Presenter
 from app.resources import icon
-from app.status import PILLS, pills
+from app.status import PILLS, pill_caps, pills
 from app.timebar import TimeBar
 from app.topology import Legend, TopologyView
 from twin.events import Result
@@ -69,21 +69,47 @@ class StatusPill(QLabel):
         super().__init__()
         self.setObjectName(name)
         self.setToolTip(tooltip)
+        self._tip = tooltip
+        self._full = ""  # the text to show; elided to ``cap`` pixels when the bar is narrow
+        self.cap: int | None = None
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setProperty("level", "off")
         self.level = "off"
         self._around: int | None = None  # the width around the text, once measured
 
     def set(self, text: str, level: str) -> None:
-        if text != self.text():
-            self.setText(text)
-            self._fit()
+        if text != self._full:
+            self._full = text
+            self._show()
         if level != self.level:
             self.level = level
             self.setProperty("level", level)
             self.style().unpolish(self)
             self.style().polish(self)
             self._fit(exact=True)
+
+    @property
+    def natural_width(self) -> int:
+        """The pill's width with its whole text."""
+        around = self._around if self._around is not None else 2 * self.SLACK_PX
+        return self.fontMetrics().horizontalAdvance(self._full) + around
+
+    def set_cap(self, cap: int | None) -> None:
+        if cap != self.cap:
+            self.cap = cap
+            self._show()
+
+    def _show(self) -> None:
+        shown = self._full
+        if self.cap is not None and self.natural_width > self.cap:
+            room = self.cap - (self._around or 0)
+            shown = self.fontMetrics().elidedText(shown, Qt.TextElideMode.ElideRight, room)
+            self.setToolTip(f"{self._full}\n{self._tip}")
+        elif self.toolTip() != self._tip:
+            self.setToolTip(self._tip)
+        if shown != self.text():
+            self.setText(shown)
+            self._fit()
 
     def _fit(self, exact: bool = False) -> None:
         self.ensurePolished()  # the style sheet's font, padding and border
@@ -498,6 +524,24 @@ class MainWindow(QMainWindow):
         self._raise_the_console_that_acts(st)
         for pill in pills(st, self.controller.scenario.objectives, self.controller.now):
             self.pills[pill.name].set(pill.text, pill.level)
+        self._cap_pills()
+
+    def _cap_pills(self) -> None:
+        """Narrow the widest pills (their text elided) when they do not all fit: at large
+        type (the projector theme) or in a narrow window, never overlapping."""
+        shown = [p for p in self.pills.values() if not p.isHidden()]
+        bar = self.statusBar()
+        if not bar.isVisible():
+            return  # not laid out yet: its width means nothing
+        available = bar.width() - 12 * (len(shown) + 1)
+        cap = pill_caps([p.natural_width for p in shown], available)
+        for p in shown:
+            p.set_cap(cap)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if hasattr(self, "pills"):
+            self._cap_pills()
 
     def _raise_the_console_that_acts(self, st: StateDoc) -> None:
         """With the consoles as tabs, a rack that is lost cannot act: when it goes, bring

@@ -115,3 +115,18 @@ def _rto(st: Mapping[str, Any], objectives: Mapping[str, Any], now: float) -> Pi
         return Pill("rtoPill", f"RTO {format_duration(out['rto_s'])}{rpo_text}"
                     + (" (objective missed)" if miss else ""), "bad" if miss else "ok")
     return Pill("rtoPill", "RTO —  (no outage)", "off")
+
+
+def pill_caps(widths: list[int], available: int) -> int | None:
+    """The widest a pill may be so that pills of natural ``widths`` fit in ``available``
+    pixels: the narrow ones keep their width, the widest share what is left (their text is
+    then elided, the whole of it in the tooltip). None: they all fit as they are."""
+    if sum(widths) <= available or not widths:
+        return None
+    left, rest = available, sorted(widths)
+    while rest:
+        share = left // len(rest)
+        if rest[0] > share:
+            return max(share, 40)
+        left -= rest.pop(0)
+    return None  # pragma: no cover - the sum fitted after all

@@ -121,3 +121,23 @@ def test_save_session_writes_a_scenario_that_loads(qtbot: Any, tmp_path: Path) -
     assert [st.action.do for st in s.steps] == ["cut-link"] and s.steps[0].at_s == 600
     assert not w.save_session(tmp_path / "no-such-dir" / "x.yaml")  # an error, no traceback
     assert "Could not save" in w.statusBar().currentMessage()
+
+
+def test_status_pills_never_overlap_in_a_narrow_window(qtbot: Any, tmp_path: Path) -> None:
+    """During an outage every pill has a long text; in a narrow window (or at projector
+    type) the widest are elided, with the whole text in their tooltip."""
+    w = shown(qtbot, make_window(qtbot, tmp_path, size=(700, 600)))
+    c = w.controller
+    c.advance_to(1800)
+    c.apply(A.LoseRack(rack="raleigh"))
+    c.advance_to(2400)
+    QApplication.processEvents()
+    pills = [p for p in w.pills.values() if p.isVisible()]
+    rects = [QRect(p.mapTo(w, p.rect().topLeft()), p.size()) for p in pills]
+    for i, a in enumerate(rects):
+        assert a.right() <= w.width(), pills[i].objectName()
+        for b in rects[i + 1:]:
+            assert not a.intersects(b), (a, b)
+    elided = [p for p in pills if p.text().endswith("…")]
+    assert sum(p.natural_width for p in pills) > w.statusBar().width()  # a narrow window
+    assert elided and all(p.text()[:-1] in p.toolTip() for p in elided)

@@ -108,3 +108,12 @@ def test_the_objectives_decide_the_levels() -> None:
     rpo = next(p for p in tight if p.name == "rpoPill")
     assert rpo.text.startswith("RPO achieved") and rpo.level == "bad"
     assert pills(s.twin.state(), None, s.twin.now)[4].text == "Outage 1m 30s"
+
+
+def test_pill_caps_leave_narrow_pills_alone_and_share_the_rest() -> None:
+    from app.status import pill_caps
+
+    assert pill_caps([100, 200, 300], 600) is None  # they fit
+    cap = pill_caps([100, 120, 400, 500], 800)
+    assert cap is not None and 100 + 120 + 2 * cap <= 800 and cap >= 280
+    assert pill_caps([1000, 1000], 50) == 40  # never narrower than a few letters

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--report", metavar="OUT.html",
                      help="write the after-action report (HTML), and the JSON beside it as "
                      "OUT.json")
+    run.add_argument("--trainee", metavar="ACTIONS.yaml",
+                     help="play in trainee mode: the scenario's instructor steps, and these "
+                     "actions (a saved trainee session) instead of its operator steps")
     _history_option(run)
     hist = sub.add_parser("history", help="list the runs kept in the run history",
                           description="List the runs kept in the run history, newest first; "
@@ -169,6 +172,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 2
         if args.report and (why := _report_target(args.report)):
             return _err(why)
+        session = _load_trainee(args, scenario)
+        if session is False:
+            return 2
         try:
             history = _open_history(args.history)
             if history is not None:
@@ -177,10 +183,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             return _err(f"run history: {e}")
         started_at = datetime.now().astimezone()  # the wall clock is the CLI's, not the engine's
         progress = Progress(scenario.horizon_s, pressed)
-        runner = Runner(scenario, progress=progress)
+        runner = (Runner(scenario, progress=progress) if session is None
+                  else _trainee_runner(scenario, session, progress))
         interrupted = False
         try:
-            report = runner.run()
+            report = runner.run() if session is None else _play_trainee(runner, session)
         except (Interrupted, KeyboardInterrupt):
             interrupted = True
             report = report_of(runner, progress.now)
@@ -195,6 +202,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         else:
             print(summary(report))
+            if session is not None:
+                print(_trainee_summary(report))
             if interrupted:
                 print(f"Interrupted at {progress.fmt(progress.now)} (Ctrl-C): partial report")
         run_id = None
@@ -211,6 +220,54 @@ def cmd_run(args: argparse.Namespace) -> int:
             if failed is not None:
                 return failed
     return 0 if report["ok"] else 1
+
+
+# -- drtwin run --trainee (issue 10): a saved trainee session stands in for the trainee ----
+
+
+def _load_trainee(args: argparse.Namespace, scenario: Scenario) -> Any:
+    """The session of ``--trainee ACTIONS.yaml`` (None without it; False, with the message
+    printed, when the file cannot be replayed on this scenario)."""
+    if not getattr(args, "trainee", None):
+        return None
+    from twin.scenario import ScenarioError
+    from twin.session import load_session
+
+    try:
+        return load_session(Path(args.trainee), scenario)
+    except ScenarioError as e:
+        print(f"drtwin: invalid trainee actions: {e}", file=sys.stderr)
+        return False
+
+
+def _trainee_runner(scenario: Scenario, session: Any, progress: Any) -> Any:
+    from twin.session import trainee_runner
+
+    return trainee_runner(scenario, session, progress=progress)
+
+
+def _play_trainee(runner: Any, session: Any) -> dict[str, Any]:
+    from twin.session import end_of
+
+    runner.advance_to(end_of(runner.scenario, session))
+    report: dict[str, Any] = runner.report()
+    return report
+
+
+def _trainee_summary(report: dict[str, Any]) -> str:
+    from twin.durations import format_duration
+
+    who = report.get("trainee") or "the trainee"
+    lines = [f"Trainee actions ({who}):"]
+    for a in report["trainee_actions"]:
+        mark = "ok " if a["accepted"] else "XX "
+        lines.append(f"  {mark}{format_duration(a['at_s']):>12}  {a['do']:<24} {a['message']}")
+    if len(lines) == 1:
+        lines.append("  (none)")
+    if report["hints_s"]:
+        lines.append("Hints asked at " + ", ".join(format_duration(h)
+                                                   for h in report["hints_s"]))
+    return "\n".join(lines)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

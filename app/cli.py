@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="play offscreen to --at, save a PNG of the main window, exit")
     gui.add_argument("--at", default="0s", help="simulated time for --screenshot (e.g. 2h)")
     gui.add_argument("--size", default="1600x1000", help="window size for --screenshot")
+    gui.add_argument("--trainee", nargs="?", const="", default=None, metavar="NAME",
+                     help="play as a trainee: the briefing first (with --screenshot: no "
+                     "briefing, the session starts at once for NAME)")
     return p
 
 

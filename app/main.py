@@ -90,6 +90,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
     controller = Controller(scenario)
     window = MainWindow(controller, persist=not screenshot, size=size if screenshot else None)
+    trainee = getattr(args, "trainee", None)  # `--trainee [NAME]`: play as a trainee
+    if trainee is not None and screenshot:
+        window.trainee.start(trainee or None)
     if screenshot:
         window.show()
         app.processEvents()
@@ -107,4 +110,8 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"drtwin: wrote {out} ({size[0]}x{size[1]}, at {at_s:g} s)")
         return 0
     window.show()
+    if trainee is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.trainee.start_dialog)
     return int(app.exec())

@@ -121,7 +121,8 @@ def assess(f: RunFacts) -> dict[str, Any]:
     points: list[tuple[int, str]] = []
     for it in items:
         if not it.ok:
-            kind = {"answer-key": "omission"}.get(it.kind, it.kind)
+            # the item kinds are hyphenated (time-limit), the weights' keys underscored
+            kind = {"answer-key": "omission"}.get(it.kind, it.kind).replace("-", "_")
             if it.kind == "answer-key":
                 continue  # graded as a deviation (the procedure's omission) instead
             points.append((WEIGHTS[kind], f"not met: {it.what}"))

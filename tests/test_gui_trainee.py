@@ -128,7 +128,8 @@ def test_a_whole_trainee_session(qtbot: Any, tmp_path: Path,
     assert dlg2 is not None and dlg2.isVisible()
     assert f"{a['score']:g}/100" in dlg2.score.text()
     assert ("PASSED" in dlg2.score.text()) == a["passed"]
-    assert dlg2.deviations.topLevelItemCount() >= 1  # the refused attempt, the hint…
+    assert dlg2.deviation_count >= 1  # the refused attempt…
+    assert "R10" in dlg2.details.toPlainText()
     assert a["score"] < 100  # a hint and a refusal cost points
     t_end = c.now
     c.advance(600)
@@ -188,7 +189,8 @@ def test_the_time_limit_ends_the_session(qtbot: Any, tmp_path: Path) -> None:
     assert "service down" in t.panel.labels["rto_s"].text()
     assert any("time limit" in r for r in c.session_report["assessment"]["reasons"])
     # an omission is graded and shown
-    assert t.result_dialog.deviations.topLevelItemCount() >= 3
+    assert t.result_dialog.deviation_count >= 3
+    assert "service not restored" in t.result_dialog.outcome.text()
 
 
 def test_quit_asks_before_discarding_unsaved_trainee_actions(

@@ -82,7 +82,8 @@ class TraineeMode(QObject):
         self.dock = QDockWidget("Objectives", window)
         self.dock.setObjectName("objectivesDock")
         self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
         self._build_menus()
         controller.scenarioLoaded.connect(self._on_loaded)
         controller.sessionEnded.connect(self._on_ended)
@@ -164,7 +165,10 @@ class TraineeMode(QObject):
 
     def _on_loaded(self) -> None:
         on = self.active
-        self.dock.setVisible(on)
+        if on and not self.dock.isVisible():
+            self._place_dock()
+        elif not on:
+            self.dock.hide()
         self.dock.toggleViewAction().setEnabled(on)
         self.autoplay_action.setEnabled(on)
         self.finish_action.setEnabled(on)
@@ -179,6 +183,17 @@ class TraineeMode(QObject):
         self.window.setWindowTitle(f"{title} · trainee {self.controller.trainee_name}"
                                    if on and self.controller.trainee_name else
                                    f"{title} · trainee" if on else title)
+
+    def _place_dock(self) -> None:
+        """Beside the live plots, so the consoles keep their height."""
+        if not self.dock.isFloating():
+            # a column of its own at the bottom (split from plots that are tabbed with the
+            # event log, it would become one more tab, hidden behind them)
+            self.window.removeDockWidget(self.dock)
+            self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock,
+                                      Qt.Orientation.Horizontal)
+            self.window.resizeDocks([self.dock], [440], Qt.Orientation.Horizontal)
+        self.dock.show()
 
     def _on_ended(self, report: dict[str, Any]) -> None:
         self.export_action.setEnabled(True)

@@ -46,7 +46,9 @@ class ObjectivesPanel(QWidget):
         box.addWidget(self.who)
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
-        box.addWidget(self.countdown)
+        top = QHBoxLayout()
+        top.addWidget(self.countdown, 1)
+        box.addLayout(top)
         self.list = QWidget()
         self.list.setObjectName("objectivesList")
         self.rows = QVBoxLayout(self.list)
@@ -64,7 +66,7 @@ class ObjectivesPanel(QWidget):
         self.hint_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint_text.hide()
         box.addWidget(self.hint_text)
-        row = QHBoxLayout()
+        row = top  # the buttons beside the countdown: the list keeps the height
         self.hint_button = QPushButton("Hint")
         self.hint_button.setObjectName("hintButton")
         self.hint_button.setToolTip("Show the next expected action. Each hint costs points.")
@@ -74,9 +76,7 @@ class ObjectivesPanel(QWidget):
         self.finish_button.setToolTip("End the session: the run is assessed and scored")
         self.finish_button.clicked.connect(self.finishRequested)
         row.addWidget(self.hint_button)
-        row.addStretch(1)
         row.addWidget(self.finish_button)
-        box.addLayout(row)
         self._shown: tuple[Item, ...] = ()
         controller.frame.connect(self.refresh)
         self.refresh()
@@ -89,7 +89,7 @@ class ObjectivesPanel(QWidget):
                 + objective_items(c.objectives_now()))
 
     def show_hint(self, text: str) -> None:
-        self.hint_text.setText(f"💡 {text}  (hint {self.controller.hints_used()}: it costs "
+        self.hint_text.setText(f"<b>Hint:</b> {_esc(text)}  (hint {self.controller.hints_used()}: it costs "
                                "points)")
         self.hint_text.setStyleSheet(f"QLabel {{ background: {C.AMBER_SOFT}; color: "
                                      f"{C.INK}; border: 1px solid {C.AMBER}; "

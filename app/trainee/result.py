@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -38,14 +37,44 @@ def outcome_lines(report: Mapping[str, Any]) -> list[str]:
     for key, label in (("rpo_s", "RPO"), ("rto_s", "RTO")):
         obj = g.get(key)
         got = o.get("rpo_achieved_s" if key == "rpo_s" else "rto_s")
-        text = f"{label}: " + (format_duration(got) if got is not None else
-                               "unbounded" if key == "rpo_s" and o.get("disaster_at_s")
-                               is not None else "—")
+        if got is not None:
+            shown = format_duration(got)
+        elif key == "rpo_s":
+            shown = "unbounded" if o.get("disaster_at_s") is not None else "—"
+        else:
+            shown = "service not restored" if o.get("service_down_at_s") is not None else "—"
+        text = f"{label}: {shown}"
         if obj:
             state = {True: "met", False: "MISSED", None: "not measured"}[obj["met"]]
             text += f" (objective {format_duration(obj['objective'])}: {state})"
         lines.append(text)
     return lines
+
+
+def details_html(report: Mapping[str, Any]) -> str:
+    """The score's reasons and the deviations (rule, what, consequence) as HTML."""
+    a = report["assessment"]
+    parts = ["<h3 style='margin:2px 0'>Score</h3><ul style='margin-top:0'>"]
+    parts += [f"<li>{_esc(str(r))}</li>" for r in a.get("reasons") or []] or [
+        "<li>Full marks: every item met, no deviation.</li>"]
+    parts.append("</ul><h3 style='margin:2px 0'>Deviations</h3>")
+    devs = a.get("deviations") or []
+    if not devs:
+        parts.append(f"<p style='color:{MUTED_TEXT}'>No deviation from the procedure.</p>")
+    else:
+        parts.append("<table cellspacing=0 cellpadding=4 width='100%' style='border-collapse:"
+                     f"collapse'><tr style='background:{C.LAYER}'><th align=left>At</th>"
+                     "<th align=left>Rule</th><th align=left>What</th>"
+                     "<th align=left>Consequence</th></tr>")
+        for i, d in enumerate(devs):
+            at = format_duration(d["at_s"]) if d.get("at_s") is not None else "—"
+            bg = C.ROW_ALT if i % 2 else C.PAPER
+            parts.append(f"<tr style='background:{bg}'><td style='white-space:nowrap'>{at}"
+                         f"</td><td><b>{_esc(str(d.get('rule') or ''))}</b></td>"
+                         f"<td>{_esc(str(d.get('what') or ''))}</td>"
+                         f"<td>{_esc(str(d.get('consequence') or ''))}</td></tr>")
+        parts.append("</table>")
+    return "".join(parts)
 
 
 class ResultDialog(QDialog):
@@ -79,32 +108,11 @@ class ResultDialog(QDialog):
         self.outcome.setObjectName("resultOutcome")
         self.outcome.setWordWrap(True)
         box.addWidget(self.outcome)
-        reasons = a.get("reasons") or []
-        if reasons:
-            why = QLabel("<br>".join(_esc(str(r)) for r in reasons[:6]))
-            why.setWordWrap(True)
-            why.setStyleSheet(f"color: {MUTED_TEXT};")
-            box.addWidget(why)
-        self.deviations = QTreeWidget()
-        self.deviations.setObjectName("resultDeviations")
-        self.deviations.setHeaderLabels(["At", "Rule", "What", "Consequence"])
-        self.deviations.setRootIsDecorated(False)
-        self.deviations.setWordWrap(True)
-        for d in a.get("deviations") or []:
-            item = QTreeWidgetItem([format_duration(d.get("at_s")) if d.get("at_s") is not None
-                                   else "—", str(d.get("rule") or ""), str(d.get("what") or ""),
-                                   str(d.get("consequence") or "")])
-            for col in (2, 3):
-                item.setToolTip(col, item.text(col))
-            self.deviations.addTopLevelItem(item)
-        if not a.get("deviations"):
-            self.deviations.addTopLevelItem(QTreeWidgetItem(["", "", "No deviation from the "
-                                                             "procedure", ""]))
-        self.deviations.setColumnWidth(0, 90)
-        self.deviations.setColumnWidth(1, 50)
-        self.deviations.setColumnWidth(2, 300)
-        box.addWidget(QLabel("<b>Deviations</b>"))
-        box.addWidget(self.deviations, 1)
+        self.deviation_count = len(a.get("deviations") or [])
+        self.details = QTextBrowser()
+        self.details.setObjectName("resultDetails")
+        self.details.setHtml(details_html(report))
+        box.addWidget(self.details, 1)
         row = QHBoxLayout()
         self.open_button = QPushButton("Open report")
         self.open_button.setObjectName("openReport")

@@ -230,3 +230,31 @@ def test_objective_items_and_values_read_as_people_read_them() -> None:
                              "rto_s": {"objective": 60.0, "achieved": None, "met": None,
                                        "still_down": False}})
     assert [(i.key, i.status) for i in items] == [("rpo_s", FAILED), ("rto_s", PENDING)]
+
+
+def test_the_rto_pill_is_not_green_when_the_rpo_objective_was_missed() -> None:
+    """Issue 10's trial: "RTO 1h · RPO 108ms" showed green beside a missed RPO objective."""
+    from app.status import pills
+    from twin.runner import Runner
+
+    text = SITE_LOSS.read_text(encoding="utf-8").replace("rpo: 1s", "rpo: 1ms")
+    sc = load_scenario_text(text, "tight.yaml")
+    r = Runner(sc)
+    report = r.run()
+    assert report["objectives"]["rpo_s"]["met"] is False
+    rto = next(p for p in pills(report["final_state"], sc.objectives, r.twin.now)
+               if p.name == "rtoPill")
+    assert rto.level == "bad" and "RPO objective missed" in rto.text
+    ok = next(p for p in pills(report["final_state"], load_scenario(str(SITE_LOSS)).objectives,
+                               r.twin.now) if p.name == "rtoPill")
+    assert ok.level == "ok"
+
+
+def test_checklist_ticks_do_not_carry_over_to_the_next_session(qtbot: Any,
+                                                               tmp_path: Path) -> None:
+    w = make_window(qtbot, tmp_path)
+    dallas = w.console_right.widget().widget()
+    box = dallas.after_checklist.boxes["start-workloads"]
+    box.setChecked(True)  # ticked by hand
+    w.trainee.start("dee")  # the scenario starts again, in trainee mode
+    assert not box.isChecked()

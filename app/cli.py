@@ -49,8 +49,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="write the after-action report (HTML), and the JSON beside it as "
                      "OUT.json")
     run.add_argument("--versus", metavar="B.yaml",
-                     help="also play B.yaml (a second scenario or saved session of the same "
-                     "system) and report both and their differences")
+                     help="also play B.yaml and report both and their differences: with "
+                     "--trainee, B is a second trainee's actions on FILE; without, a second "
+                     "scenario or saved session of the same system")
+    run.add_argument("--trainee", metavar="ACTIONS.yaml",
+                     help="play in trainee mode: the scenario's instructor steps, and these "
+                     "actions (a saved trainee session) instead of its operator steps")
     _history_option(run)
     hist = sub.add_parser("history", help="list the runs kept in the run history",
                           description="List the runs kept in the run history, newest first; "
@@ -111,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="simulated seconds per real second (with --present)")
     gui.add_argument("--loop", action="store_true", help="with --present: start again at "
                      "the end")
+    gui.add_argument("--trainee", nargs="?", const="", default=None, metavar="NAME",
+                     help="play as a trainee: the briefing first (with --screenshot: no "
+                     "briefing, the session starts at once for NAME)")
     return p
 
 
@@ -189,6 +196,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 2
         if args.report and (why := _report_target(args.report)):
             return _err(why)
+        session = _load_trainee(args, scenario)
+        if session is False:
+            return 2
         try:
             history = _open_history(args.history)
             if history is not None:
@@ -197,10 +207,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             return _err(f"run history: {e}")
         started_at = datetime.now().astimezone()  # the wall clock is the CLI's, not the engine's
         progress = Progress(scenario.horizon_s, pressed)
-        runner = Runner(scenario, progress=progress)
+        runner = (Runner(scenario, progress=progress) if session is None
+                  else _trainee_runner(scenario, session, progress))
         interrupted = False
         try:
-            report = runner.run()
+            report = runner.run() if session is None else _play_trainee(runner, session)
         except (Interrupted, KeyboardInterrupt):
             interrupted = True
             report = report_of(runner, progress.now)
@@ -215,6 +226,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         else:
             print(summary(report))
+            if session is not None:
+                print(_trainee_summary(report))
             if interrupted:
                 print(f"Interrupted at {progress.fmt(progress.now)} (Ctrl-C): partial report")
         run_id = None
@@ -245,6 +258,8 @@ def cmd_versus(args: argparse.Namespace) -> int:
     different systems."""
     from twin.runner import Runner, summary, versus
 
+    if getattr(args, "trainee", None):
+        return _versus_sessions(args)
     a, b = _versus_side(args.file), _versus_side(args.versus)
     if a is None or b is None:
         return 2
@@ -259,6 +274,36 @@ def cmd_versus(args: argparse.Namespace) -> int:
     reports = [Runner(a).run(), Runner(b).run()]
     out = versus(*reports)
     out["files"] = {"a": args.file, "b": args.versus}
+    out["ok"] = {"a": reports[0]["ok"], "b": reports[1]["ok"]}
+    if args.json:
+        json.dump(out, sys.stdout, indent=1, default=str, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print(_versus_text(out, reports, summary))
+    return 0 if all(r["ok"] for r in reports) else 1
+
+
+def _versus_sessions(args: argparse.Namespace) -> int:
+    """``drtwin run FILE --trainee A.yaml --versus B.yaml``: FILE in trainee mode twice,
+    with two trainees' actions (two saved sessions, or one and a changed copy), side by
+    side."""
+    from twin.runner import summary, versus
+
+    scenario = _load(args.file)
+    if scenario is None:
+        return 2
+    if args.report:
+        return _err("--report writes one run's report: use it without --versus")
+    reports = []
+    for path in (args.trainee, args.versus):
+        one = argparse.Namespace(**{**vars(args), "trainee": path})
+        session = _load_trainee(one, scenario)
+        if session is False or session is None:
+            return 2
+        reports.append(_play_trainee(_trainee_runner(scenario, session, None), session))
+    out = versus(*reports)
+    out["files"] = {"a": args.trainee, "b": args.versus}
+    out["scenario_file"] = args.file
     out["ok"] = {"a": reports[0]["ok"], "b": reports[1]["ok"]}
     if args.json:
         json.dump(out, sys.stdout, indent=1, default=str, allow_nan=False)
@@ -290,6 +335,54 @@ def _versus_text(out: dict[str, Any], reports: list[dict[str, Any]], summary: An
     for side in ("a", "b"):
         for dev in out[f"deviations_only_in_{side}"]:
             lines.append(f"  only in {side.upper()}: {dev}")
+    return "\n".join(lines)
+
+
+# -- drtwin run --trainee (issue 10): a saved trainee session stands in for the trainee ----
+
+
+def _load_trainee(args: argparse.Namespace, scenario: Scenario) -> Any:
+    """The session of ``--trainee ACTIONS.yaml`` (None without it; False, with the message
+    printed, when the file cannot be replayed on this scenario)."""
+    if not getattr(args, "trainee", None):
+        return None
+    from twin.scenario import ScenarioError
+    from twin.session import load_session
+
+    try:
+        return load_session(Path(args.trainee), scenario)
+    except ScenarioError as e:
+        print(f"drtwin: invalid trainee actions: {e}", file=sys.stderr)
+        return False
+
+
+def _trainee_runner(scenario: Scenario, session: Any, progress: Any) -> Any:
+    from twin.session import trainee_runner
+
+    return trainee_runner(scenario, session, progress=progress)
+
+
+def _play_trainee(runner: Any, session: Any) -> dict[str, Any]:
+    from twin.session import end_of
+
+    runner.advance_to(end_of(runner.scenario, session))
+    report: dict[str, Any] = runner.report()
+    return report
+
+
+def _trainee_summary(report: dict[str, Any]) -> str:
+    from twin.durations import format_duration
+
+    who = report.get("trainee") or "the trainee"
+    lines = [f"Trainee actions ({who}):"]
+    for a in report["trainee_actions"]:
+        mark = "ok " if a["accepted"] else "XX "
+        lines.append(f"  {mark}{format_duration(a['at_s']):>12}  {a['do']:<24} {a['message']}")
+    if len(lines) == 1:
+        lines.append("  (none)")
+    if report["hints_s"]:
+        lines.append("Hints asked at " + ", ".join(format_duration(h)
+                                                   for h in report["hints_s"]))
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
+import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,12 +21,16 @@ import numpy as np
 import yaml
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
+from twin import aar
 from twin.actions import Action
 from twin.config import SystemConfig, volume_layout
 from twin.events import Event, Result
+from twin.history import History, history_path
+from twin.history import HistoryError as HistoryError  # for app/trainee
 from twin.recording import session_scenario, to_yaml
-from twin.runner import Runner, StepResult, versus
+from twin.runner import Runner, StepResult, grade, versus
 from twin.scenario import Scenario, load_scenario
+from twin.session import dump_actions
 from twin.statedoc import StateDoc
 from twin.summary import end_summary
 from twin.timeseries import TimeSeries
@@ -83,7 +88,7 @@ class Controller(QObject):
         self.pause()
         self.scenario = scenario
         self.twin = Twin(scenario.system, seed=scenario.seed, start=scenario.start)
-        self.runner = Runner(scenario, self.twin)
+        self.runner = self._new_runner(scenario)  # autoplay, or trainee (section below)
         self.recorded = []
         self._attempts: list[tuple[float, Action]] = []  # every GUI action, refused too
         self._timelines: list[_Timeline] = []  # the branches, once Branch here is used
@@ -97,6 +102,7 @@ class Controller(QObject):
         """Load a scenario file; raises twin.scenario.ScenarioError for a bad one, leaving
         the current scenario untouched."""
         scenario = load_scenario(str(path))
+        self._trainee = None  # a new scenario opens in autoplay
         self.load(scenario)
         return scenario
 
@@ -110,7 +116,7 @@ class Controller(QObject):
             res = Result(False, "Paused by the instructor: wait for the exercise to resume")
             self.actionResult.emit(res)
             return res
-        res = self.twin.apply(action)
+        res = self._apply_to_engine(action)  # the trainee's go through the runner (below)
         self._attempts.append((self.twin.now, action))  # a branch replays them (with passwords)
         if res.ok:  # recorded as a scenario step: a password is never kept
             self.recorded.append((self.twin.now,
@@ -227,8 +233,9 @@ class Controller(QObject):
         t = self.twin.now + dt
         if self.hold_at is not None and self.twin.now < self.hold_at < t:
             t = self.hold_at
-        self._finished(self.runner.advance_to(t))
+        self._finished(self.runner.advance_to(self._until(t)))
         self._emit_frame()
+        self._after_advance()
 
     def step_event(self) -> None:
         """Run to the next engine event (or the next scenario step, if that comes first)."""
@@ -603,6 +610,160 @@ class Controller(QObject):
         from twin.sweep import to_csv
 
         return to_csv(result)
+
+
+    # == trainee mode (issue 10) ================================================================
+    # In trainee mode the runner plays the instructor's steps on their timeline and not the
+    # operator's (the answer key); the trainee's console actions go through runner.act(),
+    # refused attempts included. The session ends at Finish, at the end of the timeline or
+    # at the time limit: the run is assessed, its report kept (and written to the history
+    # by app/trainee). Everything trainee mode needs from the engine is read here.
+
+    sessionEnded = Signal(object)  # the run report (dict) of a trainee session that ended
+    _trainee: tuple[str | None] | None = None  # (trainee's name,) while in trainee mode
+    _session_report: dict[str, Any] | None = None
+
+    def _new_runner(self, scenario: Scenario) -> Runner:
+        self._session_report = None
+        if self._trainee is None:
+            return Runner(scenario, self.twin)
+        return Runner(scenario, self.twin, mode="trainee", trainee_name=self._trainee[0])
+
+    @property
+    def mode(self) -> str:
+        """``autoplay`` (every step runs) or ``trainee`` (the trainee acts)."""
+        return "trainee" if self._trainee is not None else "autoplay"
+
+    @property
+    def trainee_name(self) -> str | None:
+        return self._trainee[0] if self._trainee is not None else None
+
+    def play_as_trainee(self, name: str | None) -> None:
+        """Restart the scenario in trainee mode, played by ``name``."""
+        self._trainee = ((name or "").strip() or None,)
+        self.load(self.scenario)
+
+    def play_autoplay(self) -> None:
+        """Restart the scenario in autoplay (every step runs)."""
+        self._trainee = None
+        self.load(self.scenario)
+
+    @property
+    def session_over(self) -> bool:
+        return self._session_report is not None
+
+    @property
+    def session_report(self) -> dict[str, Any] | None:
+        """The report of the trainee session that ended (None while it goes on)."""
+        return self._session_report
+
+    @property
+    def time_limit_s(self) -> float | None:
+        return self.scenario.time_limit_s if self.mode == "trainee" else None
+
+    def time_left_s(self) -> float | None:
+        limit = self.time_limit_s
+        return None if limit is None else max(0.0, limit - self.twin.now)
+
+    def _apply_to_engine(self, action: Action) -> Result:
+        if self.mode != "trainee":
+            return self.twin.apply(action)
+        if self.session_over:
+            return Result(False, "The session is over: the run has been assessed.",
+                          "restart the scenario to play again")
+        if action.kind != "console":
+            return Result(False, f"{action.do} is the instructor's, not the trainee's.",
+                          "the instructor's steps run on the scenario's timeline")
+        return self.runner.act(action)
+
+    def _until(self, t: float) -> float:
+        """Where time may go: never past the end of a trainee session or its limit."""
+        if self.mode != "trainee":
+            return t
+        if self.session_over:
+            return self.twin.now
+        limit = self.time_limit_s
+        return t if limit is None else min(t, limit)
+
+    def _after_advance(self) -> None:
+        """End the trainee session at its time limit or at the end of its timeline."""
+        if self.mode != "trainee" or self.session_over:
+            return
+        limit = self.time_limit_s
+        at_limit = limit is not None and self.twin.now >= limit
+        if at_limit or (self.scenario.steps and self.runner.done):
+            self.finish_session()
+
+    def finish_session(self) -> dict[str, Any]:
+        """End the trainee session now: stop the clock, assess the run, say so
+        (``sessionEnded``). Idempotent."""
+        if self._session_report is None:
+            self.pause()
+            self._session_report = self.runner.report()
+            self.sessionEnded.emit(self._session_report)
+            self._emit_frame()
+        return self._session_report
+
+    def hint(self) -> str:
+        """The next expected action (the answer key's), recorded: it costs points."""
+        text = self.runner.hint()
+        self._emit_frame()
+        return text
+
+    def hints_used(self) -> int:
+        return len(self.runner.hints)
+
+    def trainee_actions(self) -> list[tuple[float, str, bool, str]]:
+        """The trainee's actions so far: (time, do, accepted, message)."""
+        return [(a.at_s, a.action.do, a.accepted, a.message) for a in self.runner.actions]
+
+    def step_results(self) -> list[StepResult]:
+        """The scenario's steps finished so far (waits and checks are assessment items)."""
+        return list(self.runner.steps)
+
+    def objectives_now(self) -> dict[str, Any]:
+        """The scenario's RPO/RTO objectives against the run so far (twin.runner.grade)."""
+        outcome = self.twin.outcome.to_dict(self.twin.now)
+        return grade(self.scenario.objectives, outcome, self.twin.now)
+
+    def session_actions_yaml(self) -> str:
+        """The trainee's actions file (twin/session.py): replayed with
+        ``drtwin run FILE --trainee``, the same run and assessment."""
+        return dump_actions(self.runner)
+
+    # -- reports and the run history (twin/aar.py, twin/history.py) ------------------------
+
+    def report_html(self, report: dict[str, Any], made_at: Any = None,
+                    run_id: int | None = None, scenario_text: str | None = None) -> str:
+        """The after-action report of ``report`` as one HTML page."""
+        text = self.scenario.source_text if scenario_text is None else scenario_text
+        return aar.render(report, made_at=made_at,
+                          description=aar.scenario_info(text)["description"],
+                          scenario_sha256=aar.text_sha256(text), run_id=run_id)
+
+    def write_report(self, report: dict[str, Any], out: str | Path, **meta: Any) -> Path:
+        """Write the HTML report (and its JSON beside it); raises OSError."""
+        text = self.scenario.source_text
+        meta.setdefault("description", aar.scenario_info(text)["description"])
+        meta.setdefault("scenario_sha256", aar.text_sha256(text))
+        return aar.write(report, out, **meta)[0]
+
+    @staticmethod
+    def history() -> History | None:
+        """The run history ($DRTWIN_HISTORY, else the user's data folder; None: off).
+        Raises HistoryError (its message names the file)."""
+        path = history_path()
+        if path is None:
+            return None
+        return History(path, create_dirs=not os.environ.get("DRTWIN_HISTORY"))
+
+    def record_session(self, report: dict[str, Any], started_at: Any) -> int | None:
+        """Keep ``report`` in the run history; its id (None: the history is off).
+        Raises HistoryError."""
+        history = self.history()
+        if history is None:
+            return None
+        return history.record(report, self.scenario.source_text, started_at)
 
 
 class Chapter(NamedTuple):

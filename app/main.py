@@ -96,6 +96,9 @@ def run_gui(args: argparse.Namespace) -> int:
     if speed is not None and not 0 < speed <= 1e9:
         return _fail(f"--speed {speed:g}: give simulated seconds per real second, above 0",
                      False)
+    trainee = getattr(args, "trainee", None)  # `--trainee [NAME]`: play as a trainee
+    if trainee is not None and screenshot:
+        window.trainee.start(trainee or None)
     if screenshot:
         window.show()
         app.processEvents()
@@ -123,4 +126,8 @@ def run_gui(args: argparse.Namespace) -> int:
     window.show()
     if present:
         window.presenter.start(speed=speed, loop=bool(getattr(args, "loop", False)))
+    if trainee is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.trainee.start_dialog)
     return int(app.exec())

@@ -34,6 +34,7 @@ from app.resources import icon
 from app.status import PILLS, pill_caps, pills
 from app.timebar import TimeBar
 from app.topology import Legend, TopologyView
+from app.trainee import TraineeMode
 from twin.events import Result
 from twin.scenario import ScenarioError
 from twin.statedoc import StateDoc
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
         self._restore()
         self._on_loaded()
         after_first_paint(self.topology.viewport(), self._build_plots)
+        self._build_trainee()
 
     # -- construction -------------------------------------------------------------------------
 
@@ -418,6 +420,8 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, title, f"{text}\n\n{detail}" if detail else text)
 
     def open_dialog(self) -> None:
+        if not self.trainee.may_discard("open another scenario"):
+            return
         bundled = resources.scenarios_dir()
         start = str(bundled if bundled.is_dir() else Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open scenario", start,
@@ -426,6 +430,8 @@ class MainWindow(QMainWindow):
             self.open_file(path)
 
     def restart(self) -> None:
+        if not self.trainee.may_discard("restart the scenario"):
+            return
         self.controller.restart()
         self.statusBar().showMessage("Scenario restarted", 4000)
 
@@ -571,6 +577,13 @@ class MainWindow(QMainWindow):
     def _on_item_selected(self, node_id: str) -> None:
         self.statusBar().showMessage(f"Selected {node_id} — right-click for faults", 5000)
 
+    # -- trainee mode (issue 10, app/trainee) ---------------------------------------------------
+
+    def _build_trainee(self) -> None:
+        """Simulation > Play as trainee…, File > Save trainee session… / Export report…,
+        View > History…, the objectives dock (app/trainee/mode.py)."""
+        self.trainee = TraineeMode(self.controller, self)
+
     # -- settings -----------------------------------------------------------------------------------
 
     def _restore(self) -> None:
@@ -589,6 +602,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
+        if not self.trainee.may_discard("quit"):
+            event.ignore()
+            return
         self.controller.pause()
         self.save_settings()
         if getattr(self, "instructor_station", None) is not None:

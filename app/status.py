@@ -109,11 +109,17 @@ def _rto(st: Mapping[str, Any], objectives: Mapping[str, Any], now: float) -> Pi
         return Pill("rtoPill", f"Outage {format_duration(now - down_since)}{obj}", "bad")
     if out.get("rto_s") is not None:
         miss = rto_obj is not None and out["rto_s"] > rto_obj
-        rpo_text = ("" if achieved is None and out.get("disaster_at_s") is None else
+        rpo_obj = objectives.get("rpo_s")
+        disaster = out.get("disaster_at_s") is not None
+        rpo_miss = rpo_obj is not None and (achieved > rpo_obj if achieved is not None
+                                            else disaster)
+        rpo_text = ("" if achieved is None and not disaster else
                     " · RPO " + (format_duration(achieved) if achieved is not None
                                  else "unbounded"))
+        missed = [w for w, m in (("RTO", miss), ("RPO", rpo_miss)) if m]
         return Pill("rtoPill", f"RTO {format_duration(out['rto_s'])}{rpo_text}"
-                    + (" (objective missed)" if miss else ""), "bad" if miss else "ok")
+                    + (f" ({' and '.join(missed)} objective missed)" if missed else ""),
+                    "bad" if missed else "ok")
     return Pill("rtoPill", "RTO —  (no outage)", "off")
 
 

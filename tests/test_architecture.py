@@ -130,7 +130,7 @@ def test_a_headless_run_imports_neither_qt_nor_networkx() -> None:
 APP = TWIN.parent / "app"
 # the rooms: a view and its parts; none may import another room
 ROOMS = ("app.topology", "app.console", "app.plots", "app.event_log", "app.timebar",
-         "app.instructor", "app.presenter", "app.branch", "app.compare")
+         "app.instructor", "app.presenter", "app.branch", "app.compare", "app.trainee")
 # what every room may import from app/: the shared modules and the controller it observes
 SHARED = ("app.theme", "app.format", "app.status", "app.faults", "app.resources",
           "app.controller")
@@ -147,7 +147,7 @@ NAMES_ONLY = {"twin.profiles": {"MANUAL_ACTIONS_PRIMARY", "MANUAL_ACTIONS_BACKUP
 ENGINE_HOLDERS = {"app.controller": None, "app.main": None,
                   "app.cli": {"twin.runner", "twin.scenario", "twin.strategies",
                               "twin.sweep", "twin.aar", "twin.history",
-                              "twin.compare_report"}}
+                              "twin.compare_report", "twin.session"}}
 TWIN_SUBMODULES_OK_FROM_PACKAGE = {"actions", "durations"}  # `from twin import actions`
 
 

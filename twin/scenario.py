@@ -1440,3 +1440,64 @@ def _find_cycle(names: list[str], needs: Mapping[str, Iterable[str]]) -> list[st
         # each one needs the next
         return list(reversed(e.args[1]))
     return None
+
+
+# -- steps outside a scenario (a trainee's actions file, twin/session.py) ---------------------
+
+
+@dataclass(frozen=True)
+class StepsFile:
+    """A YAML file of steps in a scenario's syntax, read against that scenario's system:
+    its top-level mapping (``data``), its ``steps`` and each step's own keys (``raw``)."""
+
+    data: dict[str, Any]
+    steps: tuple[Step, ...]
+    raw: tuple[dict[str, Any], ...]
+    durations: dict[str, Any]  # each key of ``durations_of`` read as seconds
+
+
+def read_steps_text(text: str, path: str, scenario: Scenario, *, keys: Iterable[str],
+                    durations_of: Iterable[str] = ()) -> StepsFile:
+    """Read ``text`` (a mapping with ``steps:`` and only the top-level ``keys``) with the
+    scenario loader itself, so a bad step fails as it would in a scenario: a
+    :class:`ScenarioError` naming the line and the field, never a password. A key of
+    ``durations_of`` is a duration or a list of durations."""
+    allowed = set(keys) | {"steps"}
+
+    def read() -> StepsFile:
+        r = _Reader(text, path)
+        data = r.parse()
+        for key in data:
+            if key not in allowed:
+                r.fail(f"unknown field {_show(key)}{_did_you_mean(key, sorted(allowed))}; "
+                       f"this file has {_join(sorted(allowed))}", (str(key),), key=True)
+        raw_steps = data.get("steps")
+        if raw_steps is None:
+            r.fail("the file needs `steps:` (a list of steps; `steps: []` for none)")
+        doc = {"name": scenario.name, "start": scenario.start, "system": scenario.system_raw,
+               "steps": raw_steps}
+        r.check_schema(doc)
+        built = r.build(doc, None)
+        seconds: dict[str, Any] = {}
+        for key in durations_of:
+            value = data.get(key)
+            if isinstance(value, list):
+                seconds[key] = [r.duration(v, (key, j)) for j, v in enumerate(value)]
+            else:
+                seconds[key] = r.duration(value, (key,))
+        return StepsFile(data, built.steps, tuple(raw_steps), seconds)
+
+    try:
+        return read()
+    except ScenarioError as e:
+        scrubbed = _scrub(e.message, text)
+        if scrubbed == e.message:
+            raise
+        raise ScenarioError(scrubbed, e.path, e.line, e.field) from None
+    except RecursionError:
+        raise ScenarioError(f"the file nests too deeply (at most {MAX_DEPTH} levels)",
+                            path) from None
+    except Exception as e:  # a bug of ours: still no traceback for the user
+        raise ScenarioError(
+            f"internal error while reading the file ({type(e).__name__}); please report it "
+            "with the file", path) from e

@@ -235,6 +235,11 @@ class Checklist(QWidget):
             if btn is not None:
                 btn.setEnabled(not done and not busy)
 
+    def reset(self) -> None:
+        """No tick carries over to another scenario (or a restart)."""
+        for box in self.boxes.values():
+            box.setChecked(False)
+
     def unticked(self) -> list[str]:
         return [k for k, b in self.boxes.items() if not b.isChecked()]
 

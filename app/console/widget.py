@@ -364,6 +364,7 @@ class DrConsole(QWidget):
         self.failover_dialogs = {}
         self.message.show_result(None)
         self.validation_toggle.setChecked(False)
+        self.after_checklist.reset()  # ticks of the last scenario do not carry over
 
     def _toggle_validation(self, on: bool) -> None:
         self.validation_toggle.setArrowType(Qt.ArrowType.DownArrow if on

@@ -639,6 +639,8 @@ class TopologyView(QGraphicsView):
             return
         if not nid.startswith("volume:"):
             self.highlight(nid)
+        if self.controller.mode == "trainee":
+            return  # a trainee injects no faults: the instructor's come on the timeline
         menu = self.fault_menu(nid)
         if menu.actions():
             self.exec_menu(menu, event.globalPos())

@@ -25,6 +25,9 @@ class Item(NamedTuple):
 def value_text(path: str, value: Any) -> str:
     """A value of the state document as a person reads it (``outcome.rto_s`` 21600 →
     6h 00m 00s; a range {max: 1} → ≤ 1.0s)."""
+    if isinstance(value, tuple) and value and all(
+            isinstance(x, tuple) and len(x) == 2 for x in value):
+        value = dict(value)  # a range as the loader freezes it: (("max", 1.0),)
     if isinstance(value, Mapping) and set(value) <= {"min", "max"} and value:
         lo, hi = value.get("min"), value.get("max")
         if lo is not None and hi is not None:
@@ -45,8 +48,36 @@ def value_text(path: str, value: Any) -> str:
     return str(value)
 
 
+# state paths as a trainee reads them (the rest: the path's words)
+_LABELS = {
+    "service.available": "service available", "service.split_brain": "split brain",
+    "replication.state": "replication", "replication.lag_bytes": "replication lag",
+    "replication.rpo_s": "RPO exposure", "replication.errors": "replication errors",
+    "replication.initial_copy_complete": "initial copy of the disks complete",
+    "management.initial_copy_complete": "initial copy of the management data complete",
+    "management.state": "management cloning", "outcome.rto_s": "RTO",
+    "outcome.rpo_achieved_s": "RPO achieved", "outcome.data_loss_bytes": "data lost",
+}
+_PER = {"rack": "runs on", "status": "is", "reachable": "reachable", "role": "role",
+        "state": "profile", "advertising": "routers advertising",
+        "tor_configured": "ToR switches configured", "console_answers": "console answers"}
+
+
+def path_label(path: str) -> str:
+    """``workloads.orders-app.rack`` → ``orders-app runs on``; ``outcome.rto_s`` → ``RTO``."""
+    if path in _LABELS:
+        return _LABELS[path]
+    parts = path.split(".")
+    if len(parts) == 3 and parts[0] in ("workloads", "racks", "profiles") and \
+            parts[2] in _PER:
+        return f"{parts[1]} {_PER[parts[2]]}"
+    words = [p.removesuffix("_s").removesuffix("_bytes").replace("_", " ") for p in parts]
+    return " ".join(words)
+
+
 def condition_text(mapping: Mapping[str, Any]) -> str:
-    return ", ".join(f"{path} {value_text(path, v)}" for path, v in mapping.items())
+    return "; ".join(f"{path_label(path)}: {value_text(path, v)}"
+                     for path, v in mapping.items())
 
 
 def step_items(steps: Iterable[Any], results: Sequence[Any], next_index: int,

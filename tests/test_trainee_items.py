@@ -26,3 +26,12 @@ def test_unknown_paths_read_as_their_words() -> None:
     assert path_label("racks.dallas.tor_configured") == "dallas ToR switches configured"
     assert path_label("management.lag_s") == "management lag"
     assert condition_text({"replication.progress": 0.5}) == "replication progress: 50%"
+
+
+def test_the_briefing_reads_as_paragraphs_not_the_files_line_breaks() -> None:
+    from app.trainee.briefing import reflow
+
+    text = "Peer dallas-mgmt, user dradmin with the\npassword passw0rd.\n\nYour task:\n" \
+           "- define the profiles\n- validate them\n"
+    assert reflow(text) == ("Peer dallas-mgmt, user dradmin with the password passw0rd.\n\n"
+                            "Your task:\n- define the profiles\n- validate them")

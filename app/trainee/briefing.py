@@ -3,6 +3,8 @@ briefing text, its objectives and its time limit. Never the injects or the answe
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,6 +36,23 @@ def objectives_text(scenario: Scenario) -> str:
     return " · ".join(parts)
 
 
+def reflow(text: str) -> str:
+    """A YAML block's paragraphs as paragraphs: the line breaks inside one are the file's,
+    not the author's (a list item, ``- …``, keeps its own line)."""
+    paras = re.split(r"\n\s*\n", text.strip())
+    out = []
+    for para in paras:
+        lines = [ln.strip() for ln in para.splitlines()]
+        joined: list[str] = []
+        for ln in lines:
+            if joined and not re.match(r"[-*•]\s|\d+[.)]\s", ln):
+                joined[-1] += " " + ln
+            else:
+                joined.append(ln)
+        out.append("\n".join(joined))
+    return "\n\n".join(out)
+
+
 class BriefingDialog(QDialog):
     """Who plays, and what they are told. ``name()`` after ``exec()``."""
 
@@ -50,8 +69,8 @@ class BriefingDialog(QDialog):
         self.text = QTextBrowser()
         self.text.setObjectName("briefingText")
         self.text.setOpenExternalLinks(False)
-        self.text.setPlainText(scenario.briefing or scenario.description
-                               or "No briefing: the scenario gives none.")
+        self.text.setPlainText(reflow(scenario.briefing or scenario.description
+                                      or "No briefing: the scenario gives none."))
         box.addWidget(self.text, 1)
         form = QFormLayout()
         self.objectives = QLabel(objectives_text(scenario))

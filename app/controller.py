@@ -612,6 +612,17 @@ class Controller(QObject):
         return to_csv(result)
 
 
+    # -- the end of an autoplay run (issue 10: "no end-of-run result in the GUI") -----------
+
+    def verdict(self) -> str:
+        """The run's result as the headless summary ends it: PASS/FAIL, the assessment and
+        what PASS does not say (an objective missed, data lost)."""
+        from twin.runner import summary
+
+        lines = summary(self.runner.report()).splitlines()
+        start = next((i for i, ln in enumerate(lines) if ln.startswith("Result:")), len(lines))
+        return "\n".join(lines[start:])
+
     # == trainee mode (issue 10) ================================================================
     # In trainee mode the runner plays the instructor's steps on their timeline and not the
     # operator's (the answer key); the trainee's console actions go through runner.act(),

@@ -388,6 +388,8 @@ class MainWindow(QMainWindow):
     # -- scenario -------------------------------------------------------------------------------
 
     def _on_loaded(self) -> None:
+        self._verdict_shown = False
+        self.last_verdict = ""
         sc = self.controller.scenario
         # the application's display name ("DR Twin") is added by Qt: "name — DR Twin"
         self.setWindowTitle(sc.name)
@@ -569,6 +571,15 @@ class MainWindow(QMainWindow):
         if not step.ok:
             self.statusBar().showMessage(f"Step {step.index + 1} ({step.do}): {step.message}",
                                          10000)
+        c = self.controller
+        if c.runner.done and c.mode == "autoplay" and not self._verdict_shown:
+            self._verdict_shown = True  # once a run (reset on load)
+            text = c.verdict()
+            self.last_verdict = text
+            self.topology.show_toast("Scenario finished. " + text.replace("\n", "  ·  "),
+                                     15000)
+            self.statusBar().showMessage(text.splitlines()[0] + " — File > Export report… "
+                                         "for the after-action report", 15000)
 
     def _on_event_selected(self, item: str | None) -> None:
         if item:

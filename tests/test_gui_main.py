@@ -443,3 +443,24 @@ def test_run_gui_in_process_screenshot(qtbot: Any, tmp_path: Path) -> None:
     for w in QApplication.topLevelWidgets():
         if isinstance(w, MainWindow):
             qtbot.addWidget(w)
+
+
+def test_the_end_of_an_autoplay_run_shows_its_result_and_exports_its_report(
+        qtbot: Any, tmp_path: Path) -> None:
+    """Issue 10: "no end-of-run result in the GUI (only a plain FAILED row in the event
+    log)". An autoplay run that reaches its last step says PASS/FAIL, the assessment and
+    what PASS does not say; File > Export report… writes its after-action report."""
+    w = shown(qtbot, make_window(qtbot, tmp_path, text=SMALL + """  - {after: 1h, do: check, that: {service.available: true}}
+"""))
+    c = w.controller
+    assert w.last_verdict == ""
+    c.advance_to(1800)
+    assert w.last_verdict == ""  # not finished yet
+    c.advance_to(3 * 3600)
+    assert c.runner.done
+    assert w.last_verdict.startswith("Result: PASS") and "Assessment:" in w.last_verdict
+    assert w.topology.toast.isVisible() and "Scenario finished" in w.topology.toast.text()
+    out = w.trainee.export_report(tmp_path / "run.html")
+    assert out is not None and "<svg" in out.read_text(encoding="utf-8")
+    c.restart()
+    assert w.last_verdict == ""

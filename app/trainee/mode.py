@@ -242,6 +242,8 @@ class TraineeMode(QObject):
 
     def export_report(self, path: str | Path | None = None) -> Path | None:
         report = self.controller.session_report
+        if report is None and not self.active:
+            report = self.controller.report()  # an autoplay run: its report so far
         if report is None:
             self._error("No report yet", "Finish the trainee session first: the report is "
                         "made when the run has been assessed.")

@@ -1161,6 +1161,31 @@ section.appendix { break-before: page; page-break-before: always; }
 """
 
 
+def _drills(report: Mapping[str, Any]) -> str:
+    """The test failovers of the run (twin/drill.py: an extension beyond the article's
+    console): tested at, the recovery point used, RPO and RTO, what was left behind."""
+    drills = report.get("drills") or []
+    if not drills:
+        return ""
+    rows = []
+    for d in drills:
+        rto = _dur(d.get("rto_s"))
+        cleaned = "not cleaned up" if d.get("cleaned_at_s") is None else (
+            f"T+{clock(d['cleaned_at_s'])}")
+        left = ", ".join(d.get("left_behind") or []) or "nothing"
+        rows.append(f"<tr><td>{_e(d.get('rack'))}</td><td>T+{clock(d.get('tested_at_s'))}</td>"
+                    f"<td>T+{clock(d.get('recovery_point_s'))}</td>"
+                    f"<td class=\"num\">{_dur(d.get('rpo_s'))}</td>"
+                    f"<td class=\"num\">{rto}</td><td>{cleaned}</td><td>{_e(left)}</td></tr>")
+    return ('<section class="drills-s"><h2><span class="n">T</span>Test failovers</h2>'
+            '<p class="muted small">Drills that did not touch production: a FlashCopy of the '
+            "backup's volumes, the workloads started from it in an isolated test network (an "
+            "extension beyond the PureApplication System V1.1 console, docs/drills.md).</p>"
+            "<table><thead><tr><th>Rack</th><th>Tested at</th><th>Recovery point used</th>"
+            "<th>RPO</th><th>RTO of the test</th><th>Cleaned up</th><th>Left behind</th>"
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>\n")
+
+
 def render(report: Mapping[str, Any], *, made_at: datetime | str | None = None,
            description: str = "", scenario_sha256: str | None = None,
            run_id: int | None = None) -> str:
@@ -1185,6 +1210,7 @@ def render(report: Mapping[str, Any], *, made_at: datetime | str | None = None,
                            "Instructor's observations</h2><p class=\"muted small\">Recorded "
                            "by the instructor during the exercise, at simulated times.</p>"
                            f"{_instructor(report)}</section>\n")
+    drills_html = _drills(report)
     rows, _ = _timeline(report)
     strengths = _strengths(report, rows)
     left_html = ""
@@ -1232,7 +1258,7 @@ what happened, what it cost, and what to do instead.</p>
 <footer>DR Twin after-action report · {_e(name)} · seed {_e(report.get("seed"))}
 {f" · scenario SHA-256 {_e(scenario_sha256[:12])}…" if scenario_sha256 else ""}
 · the event log follows as an appendix</footer></section>
-{instructor_html}<section class="appendix"><h2><span class="n">A</span>Appendix: event log</h2>
+{instructor_html}{drills_html}<section class="appendix"><h2><span class="n">A</span>Appendix: event log</h2>
 {_events(report)}</section>
 """
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -401,6 +401,11 @@ class Runner:
             "final_state": final_state,
             "events": [e.to_dict() for e in twin.events],
             "instructor": self.instructor_record(),
+            # the test failovers (twin/drill.py): when each was tested, from which recovery
+            # point, its RPO and RTO, what its cleanup left behind
+            "drills": [*final_state["drills"]["done"],
+                       *([final_state["drills"]["active"]]
+                         if final_state["drills"]["active"] else [])],
         }
 
     # -- the instructor's controls (issue 11, the instructor station) ---------------------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.console.drill import DrillBox
 from app.console.failover import (
     Checklist,
     FailoverBackupDialog,
@@ -273,6 +274,9 @@ class DrConsole(QWidget):
         fl.addWidget(self.r19c_label)
         fl.addLayout(buttons_row)
         body.addWidget(self.failover_box)
+        # issue 11: a drill that does not touch production (app/console/drill.py)
+        self.drill_box = _plain(DrillBox(self.rack, self.apply))
+        body.addWidget(self.drill_box)
 
         body.addStretch(1)
 
@@ -504,6 +508,7 @@ class DrConsole(QWidget):
         taken_over = (state == "validated" and (p or {}).get("failover_type") is not None
                       and not (s.get("racks", {}).get(self.rack, {})
                                .get("replication_source", False)))
+        self.drill_box.refresh(s, enabled and role == "backup" and not self._down)
         self.after_box.setVisible(taken_over)
         if taken_over:
             self.after_checklist.refresh(s)
@@ -513,5 +518,6 @@ class DrConsole(QWidget):
         self._scenario_loaded()
         self.rack = rack
         self.replication_panel.rack = rack
+        self.drill_box.rack = rack
         self.after_checklist.items = after_items(rack)
         self.refresh()

@@ -47,9 +47,21 @@ from twin.timeseries import TimeSeries
 from twin.workloads import Workloads
 
 
+_PLAIN = frozenset({str, bool, int, type(None)})
+
+
 def _json_safe(v: Any) -> Any:
     """The state document is strict, plain JSON: every non-finite number becomes null (an
     RPO with no consistent copy, a host delay over a link that carries nothing)."""
+    t = type(v)  # the exact types first: the journal builds this before every action
+    if t in _PLAIN:
+        return v
+    if t is float:
+        return v if math.isfinite(v) else None
+    if t is dict:
+        return {k: x if type(x) in _PLAIN else _json_safe(x) for k, x in v.items()}
+    if t is list:
+        return [x if type(x) in _PLAIN else _json_safe(x) for x in v]
     if isinstance(v, float):
         return v if math.isfinite(v) else None
     if isinstance(v, StrEnum):

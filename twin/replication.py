@@ -438,6 +438,10 @@ class SanReplication:
             got = self._demand_sums[side] = (d, float(d.sum()))
         return got[1]
 
+    def demand_sum(self, side: int | None = None) -> float:
+        """The sum of :meth:`write_rates` (bytes/s; 0: no host asks to write there)."""
+        return self._rate_sum_demand(self._src if side is None else side)
+
     def write_rates(self, side: int | None = None) -> np.ndarray:
         """Per-volume write rates (bytes/s) the hosts ask for on ``side`` (default: the
         source); what they write is :meth:`written_rates`."""
@@ -888,7 +892,7 @@ class SanReplication:
             self._throttled = False
             rates = demand
         self._rates[src] = rates
-        self._rate_sum[src] = float(rates.sum())
+        self._rate_sum[src] = total if rates is demand else float(rates.sum())
         other = 1 - src
         self._rates[other] = self._demand[other]
         self._rate_sum[other] = self._rate_sum_demand(other)

@@ -253,11 +253,16 @@ class Storage:
         per_volume = wl_rates[self._vol_wl] * self._vol_share
         for rack, side in self.side.items():
             live = self.site.rack_up(rack) and not self.site.storage_failed(rack)
-            rates = self._writing_mask(rack)[self._vol_wl] * per_volume if live else (
-                np.zeros(len(self._vol_wl)))
+            mask = self._writing_mask(rack) if live else None
+            if mask is None:
+                rates = np.zeros(len(self._vol_wl))
+            elif mask.all():  # every workload writes here: x 1.0 is x
+                rates = per_volume
+            else:
+                rates = mask * per_volume
             if rack != self.source and not rates.any() and \
-                    not self.replication.write_rates(side).any():
-                continue
+                    self.replication.demand_sum(side) <= 0.0:
+                continue  # nothing written there, before or now
             why = self._run(self.replication.set_write_rates, now, rates, side=side)
             if why:
                 self.log.alert("writes-rejected", f"Writes on {rack} rejected: {why}")
@@ -270,8 +275,8 @@ class Storage:
                                                         label="writes", priority=-2)
 
     def _writing_mask(self, rack: str) -> np.ndarray:
-        """1.0 for each workload writing on ``rack`` (the workloads keep the list they
-        return until one of them changes, so the mask is rebuilt only then)."""
+        """1.0 for each volume of a workload writing on ``rack`` (the workloads keep the
+        list they return until one of them changes, so the mask is rebuilt only then)."""
         names = self.writing_on(rack)
         got = self._masks.get(rack)
         if got is not None and got[0] is names:
@@ -279,8 +284,9 @@ class Storage:
         mask = np.zeros(len(self.workload_names))
         idx = [self._wl_index[n] for n in names if n in self._wl_index]
         mask[idx] = 1.0
-        self._masks[rack] = (names, mask)
-        return mask
+        per_volume = mask[self._vol_wl]
+        self._masks[rack] = (names, per_volume)
+        return per_volume
 
     def _rates_due(self) -> None:
         self._write_handle = None

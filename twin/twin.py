@@ -64,8 +64,8 @@ def _json_safe(v: Any) -> Any:
         return [x if type(x) in _PLAIN else _json_safe(x) for x in v]
     if isinstance(v, float):
         return v if math.isfinite(v) else None
-    if isinstance(v, StrEnum):
-        return v.value  # plain JSON: a state is its name
+    if isinstance(v, StrEnum):  # plain JSON: a state is its name, its value
+        return str.__str__(v)  # (the same characters; .value is slow on Python 3.11)
     if isinstance(v, dict):
         return {k: _json_safe(x) for k, x in v.items()}
     if isinstance(v, list):

@@ -343,6 +343,17 @@ class Storage:
             out["rpo_s"] = np.full(len(out["rpo_s"]), math.inf)
         return out
 
+    def sample_context(self, times: np.ndarray, production: str | None) -> Any:
+        """What :meth:`sample` needs at ``times``, to evaluate later in bulk with other
+        events' instants (:meth:`SanReplication.sample_bulk`), when the exposure of
+        ``production`` is the group's own RPO; None: sample now."""
+        r = self.replication
+        rack = production if production is not None else (
+            None if self._frozen_exposure is not None else self.source)
+        if rack is None or self.side[rack] != r.source or not r.consistent:
+            return None
+        return r.sample_context()
+
     def production_lost(self, rack: str) -> tuple[float, float]:
         """``rack`` (or its storage) goes with workloads on it: a disaster (R12, R15).
         Freezes the exposure; returns what is lost (bytes, RPO achieved)."""

@@ -2,7 +2,9 @@
 against the floor `python -c "import numpy"`, side by side in one run, interleaved so the
 machine's load hits both alike. big.yaml is bench_twin's 24 h x 2,000-volume soak (two
 W1500-608 racks, an FC flap every 2 hours). Also the same process with a small scenario
-(the default), where start-up dominates, and where the time of a run goes by import.
+(the default), where start-up dominates, and where the time of `drtwin run big.yaml
+--json` goes, in a fresh process of its own doing what the CLI does phase by phase:
+start-up, import (numpy, then the rest), load, run, report, JSON, exit.
 
 Run:  .venv/bin/python bench/bench_cli.py [--repeat N]
 Target: drtwin run big.yaml --json at most 3x the numpy floor (median of N).
@@ -11,6 +13,8 @@ Target: drtwin run big.yaml --json at most 3x the numpy floor (median of N).
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -22,7 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_twin import scenario_text  # noqa: E402
 
 PY = sys.executable
 
@@ -34,10 +37,68 @@ def timed(cmd: list[str]) -> float:
     return time.perf_counter() - t0
 
 
+PHASES = ("start-up", "import numpy", "import the rest", "load", "run", "report", "JSON",
+          "exit")
+
+
+def phases(path: str) -> dict[str, float]:
+    """In this process (fresh: the bench starts it with --phases), what ``drtwin run PATH
+    --json`` does, phase by phase, with the CLI's own calls; seconds per phase."""
+    t_start = time.perf_counter()
+    import numpy  # noqa: F401
+
+    t_numpy = time.perf_counter()
+    from app import cli
+    from app.progress import Progress, ctrl_c
+    from twin.runner import Runner
+
+    t_import = time.perf_counter()
+    with ctrl_c() as pressed:
+        scenario = cli._load(path)
+        assert scenario is not None, f"{path} does not load"
+        t_load = time.perf_counter()
+        progress = Progress(scenario.horizon_s, pressed)
+        runner = Runner(scenario, progress=progress)
+        limit = runner.time_limit_s  # Runner.run, in its two halves
+        runner.advance_to(float("inf") if limit is None else limit, settle=False)
+        t_run = time.perf_counter()
+        report = runner.report()
+        t_report = time.perf_counter()
+        with open(os.devnull, "w") as out:
+            json.dump(report, out, indent=1, default=str, allow_nan=False)
+            out.write("\n")
+        t_json = time.perf_counter()
+    cli._exiting()  # as main() does when it is the program
+    return {"import numpy": t_numpy - t_start, "import the rest": t_import - t_numpy,
+            "load": t_load - t_import, "run": t_run - t_load, "report": t_report - t_run,
+            "JSON": t_json - t_report}
+
+
+def breakdown(path: Path, repeat: int) -> dict[str, float]:
+    """Median seconds of each phase of ``drtwin run PATH --json``: those :func:`phases`
+    times in a fresh process, the start-up (``python -c pass``) and what is left of the
+    process's wall time (exit: freeing the interpreter and numpy)."""
+    env = {"DRTWIN_HISTORY": "off", "DRTWIN_PROGRESS": "0", "PATH": "/usr/bin:/bin"}
+    got: dict[str, list[float]] = {k: [] for k in PHASES}
+    for _ in range(repeat):
+        got["start-up"].append(timed([PY, "-c", "pass"]))
+        t0 = time.perf_counter()
+        out = subprocess.run([PY, str(Path(__file__)), "--phases", str(path)], cwd=ROOT,
+                             env=env, capture_output=True, text=True, check=True).stdout
+        wall = time.perf_counter() - t0
+        ph = json.loads(out)
+        for k, v in ph.items():
+            got[k].append(v)
+        got["exit"].append(max(0.0, wall - got["start-up"][-1] - sum(ph.values())))
+    return {k: statistics.median(v) for k, v in got.items()}
+
+
 def import_costs() -> list[tuple[str, float]]:
-    """The heaviest imports of `drtwin run` (python -X importtime), self+children, in s."""
-    out = subprocess.run([PY, "-X", "importtime", "-c", "import app.cli"], cwd=ROOT,
-                         capture_output=True, text=True).stderr
+    """The heaviest imports of `drtwin run` (python -X importtime), self+children, in s:
+    what cmd_run imports, not only app.cli (which imports the engine lazily)."""
+    out = subprocess.run([PY, "-X", "importtime", "-c",
+                          "import app.cli, app.progress, twin.aar, twin.history, twin.runner"],
+                         cwd=ROOT, capture_output=True, text=True).stderr
     rows = []
     for line in out.splitlines():
         if not line.startswith("import time:") or "|" not in line:
@@ -56,7 +117,13 @@ def import_costs() -> list[tuple[str, float]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--phases", metavar="FILE", help=argparse.SUPPRESS)  # the child
     args = ap.parse_args()
+    if args.phases:
+        print(json.dumps(phases(args.phases)))
+        return
+    from bench_twin import scenario_text  # (not in the child: it imports the engine)
+
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "big.yaml"
         big.write_text(scenario_text(2000))
@@ -74,6 +141,7 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, cmd in runs.items():
                 times[name].append(timed(cmd))
+        parts = breakdown(big, args.repeat)
     floor = statistics.median(times["python -c 'import numpy'"])
     print(f"median of {args.repeat} interleaved runs (this machine, {time.strftime('%F')}):")
     for name, ts in times.items():
@@ -83,7 +151,12 @@ def main() -> None:
     ratio = statistics.median(times["drtwin run big.yaml --json"]) / floor
     print(f"drtwin run big.yaml --json / import numpy: {ratio:.2f}x (target <= 3x): "
           f"{'met' if ratio <= 3 else 'NOT met'}")
-    print("heaviest top-level imports of app.cli (cumulative s):")
+    total = sum(parts.values())
+    print(f"where drtwin run big.yaml --json goes (median of {args.repeat} fresh processes, "
+          f"{total:.3f} s in all):")
+    for name in PHASES:
+        print(f"  {name:16s} {parts[name]:6.3f} s  {parts[name] / total * 100:4.0f} %")
+    print("heaviest top-level imports of drtwin run (python -X importtime, cumulative s):")
     for name, s in import_costs():
         print(f"  {name:30s} {s:.3f}")
 

@@ -59,7 +59,7 @@ class Storage:
         self.workload_names = [w.name for w in system.workloads]
         self._wl_index = {name: i for i, name in enumerate(self.workload_names)}
         self._vol_wl = np.array([self._wl_index[wl] for wl, _, _ in layout], dtype=np.intp)
-        self._masks: dict[str, tuple[object, np.ndarray]] = {}
+        self._masks: dict[str, tuple[object, tuple[np.ndarray, bool, bool]]] = {}
         per_wl = np.array([max(1, w.volumes) for w in system.workloads], dtype=float)
         self._vol_share = 1.0 / per_wl[self._vol_wl]
         sizes = np.array([s for _, _, s in layout], dtype=float)
@@ -253,10 +253,12 @@ class Storage:
         per_volume = wl_rates[self._vol_wl] * self._vol_share
         for rack, side in self.side.items():
             live = self.site.rack_up(rack) and not self.site.storage_failed(rack)
-            mask = self._writing_mask(rack) if live else None
+            mask, some, every = self._writing_mask(rack) if live else (None, False, False)
+            if rack != self.source and not some and self.replication.demand_sum(side) <= 0.0:
+                continue  # nothing written there, before or now
             if mask is None:
                 rates = np.zeros(len(self._vol_wl))
-            elif mask.all():  # every workload writes here: x 1.0 is x
+            elif every:  # every workload writes here: x 1.0 is x
                 rates = per_volume
             else:
                 rates = mask * per_volume
@@ -274,9 +276,10 @@ class Storage:
             self._write_handle = self.clock.schedule_at(max(nxt, now), self._rates_due,
                                                         label="writes", priority=-2)
 
-    def _writing_mask(self, rack: str) -> np.ndarray:
-        """1.0 for each volume of a workload writing on ``rack`` (the workloads keep the
-        list they return until one of them changes, so the mask is rebuilt only then)."""
+    def _writing_mask(self, rack: str) -> tuple[np.ndarray, bool, bool]:
+        """1.0 for each volume of a workload writing on ``rack``, and whether any and every
+        volume is (the workloads keep the list they return until one of them changes, so
+        the mask is rebuilt only then)."""
         names = self.writing_on(rack)
         got = self._masks.get(rack)
         if got is not None and got[0] is names:
@@ -285,8 +288,9 @@ class Storage:
         idx = [self._wl_index[n] for n in names if n in self._wl_index]
         mask[idx] = 1.0
         per_volume = mask[self._vol_wl]
-        self._masks[rack] = (names, per_volume)
-        return per_volume
+        flags = (per_volume, bool(per_volume.any()), bool(per_volume.all()))
+        self._masks[rack] = (names, flags)
+        return flags
 
     def _rates_due(self) -> None:
         self._write_handle = None

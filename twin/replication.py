@@ -280,6 +280,7 @@ class SanReplication:
         # that cannot change it; and reductions of arrays kept with the array they reduce
         self._oldest_memo: list[tuple[np.ndarray, np.ndarray] | None] = [None, None]
         self._reduced: dict[str, tuple[np.ndarray, float]] = {}
+        self._capped_writes: tuple[np.ndarray, float, np.ndarray] | None = None
         self._copy_slope = np.zeros(n)
         self._g_rate = 0.0
         self._g_w = float(size.sum())
@@ -610,11 +611,16 @@ class SanReplication:
             self._copy_slope = np.zeros(self.n)
             self._next = (t0, "copy_complete")
             return
-        done_use = float(np.minimum(np.where(active, 0.0, w), self._rel_cap).sum())
-        share = max(0.0, self._copy_bytes() - done_use)
+        # min(0, cap) is 0: the capped writes of the volumes done, each at most its pace
+        capped = self._capped_writes
+        if capped is None or capped[0] is not w or capped[1] != self._rel_cap:
+            capped = self._capped_writes = (w, self._rel_cap, np.minimum(w, self._rel_cap))
+        done_use = float(np.where(active, 0.0, capped[2]).sum())
+        link_share = self._copy_bytes()
+        share = max(0.0, link_share - done_use)
         self._copy_share = share
         pace = min(self._rel_cap, share / n_active)
-        self._copy_link_use = min(self._copy_bytes(), done_use + pace * n_active)
+        self._copy_link_use = min(link_share, done_use + pace * n_active)
         head = np.where(active, pace - w, 0.0)
         moving = head > 0.0  # (only an active volume has headway)
         n_moving = int(np.count_nonzero(moving))
@@ -1438,16 +1444,17 @@ class SanReplication:
         if got is not None:
             return got  # type: ignore[return-value]
         src, t = self._src, self.t
-        w = self._w[src] + self._rates[src] * (t - self._t0)
         if self._mode == _SYNC:
             s = self._hist[-1]
             tau = self._tau()
-            if tau >= s.t0:
+            if tau >= s.t0:  # (the common case: the written bytes are not needed)
                 lag = s.r * (t - tau)
             else:
                 applied, _ = self._sync_volumes(t)
+                w = self._w[src] + self._rates[src] * (t - self._t0)
                 lag = np.maximum(w - applied, 0.0)
         else:
+            w = self._w[src] + self._rates[src] * (t - self._t0)
             lag = np.maximum(w - self._applied[src], 0.0)
         return self._store("lag", lag)
 

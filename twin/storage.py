@@ -59,7 +59,7 @@ class Storage:
         self.workload_names = [w.name for w in system.workloads]
         self._wl_index = {name: i for i, name in enumerate(self.workload_names)}
         self._vol_wl = np.array([self._wl_index[wl] for wl, _, _ in layout], dtype=np.intp)
-        self._masks: dict[str, tuple[object, tuple[np.ndarray, bool, bool]]] = {}
+        self._masks: dict[str, tuple[list[str], tuple[np.ndarray, bool, bool]]] = {}
         per_wl = np.array([max(1, w.volumes) for w in system.workloads], dtype=float)
         self._vol_share = 1.0 / per_wl[self._vol_wl]
         sizes = np.array([s for _, _, s in layout], dtype=float)
@@ -282,7 +282,8 @@ class Storage:
         the mask is rebuilt only then)."""
         names = self.writing_on(rack)
         got = self._masks.get(rack)
-        if got is not None and got[0] is names:
+        # the same list, or the same names (a rack with none gets a new empty list)
+        if got is not None and (got[0] is names or got[0] == names):
             return got[1]
         mask = np.zeros(len(self.workload_names))
         idx = [self._wl_index[n] for n in names if n in self._wl_index]

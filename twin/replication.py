@@ -167,13 +167,21 @@ class _Seg:
     qs: float  # backlog slope in the segment
 
 
-def _oldest_write_time(hist: list[_Seg], applied: np.ndarray,
-                       tau_k: np.ndarray) -> np.ndarray:
+# a segment of the written curve as the samples need it: (t0, g0, rate, q0, qs)
+_Curve = list[tuple[float, float, float, float, float]]
+
+
+def _curve(hist: list[_Seg]) -> _Curve:
+    """The scalars of ``hist`` (not its per-volume arrays: kept for later, they are small)."""
+    return [(h.t0, h.g0, h.rate, h.q0, h.qs) for h in hist]
+
+
+def _oldest_write_time(hist: _Curve, applied: np.ndarray, tau_k: np.ndarray) -> np.ndarray:
     """The write time of the oldest unapplied byte at each of ``tau_k`` (the inverse
     of the written curve of segments ``hist``), ``applied`` bytes applied by then."""
-    t0s = np.array([h.t0 for h in hist])
-    g0s = np.array([h.g0 for h in hist])
-    rates = np.array([h.rate for h in hist])
+    t0s = np.array([h[0] for h in hist])
+    g0s = np.array([h[1] for h in hist])
+    rates = np.array([h[2] for h in hist])
     j = np.clip(np.searchsorted(g0s, applied, side="right") - 1, 0, None)
     ends = np.where(j + 1 < len(hist), np.append(t0s, np.inf)[j + 1], tau_k)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -182,15 +190,11 @@ def _oldest_write_time(hist: list[_Seg], applied: np.ndarray,
     return np.minimum(tau, tau_k)
 
 
-def _applied_and_oldest(hist: list[_Seg], floor_g: float, delay: float,
+def _applied_and_oldest(hist: _Curve, floor_g: float, delay: float,
                         tau_k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """At each of ``tau_k`` (synchronized, segments ``hist``): the group's bytes
     applied, and the write time of the oldest unapplied byte (sample's general path)."""
-    t0s = np.array([h.t0 for h in hist])
-    g0s = np.array([h.g0 for h in hist])
-    rates = np.array([h.rate for h in hist])
-    q0s = np.array([h.q0 for h in hist])
-    qss = np.array([h.qs for h in hist])
+    t0s, g0s, rates, q0s, qss = (np.array(c) for c in zip(*hist, strict=True))
     u = tau_k - delay
     k = np.clip(np.searchsorted(t0s, u, side="right") - 1, 0, None)
     du = u - t0s[k]
@@ -1253,7 +1257,7 @@ class SanReplication:
                 else:
                     tau = tau_k
             else:
-                tau = _oldest_write_time(hist, applied, tau_k)
+                tau = _oldest_write_time(_curve(hist), applied, tau_k)
             rpo = tau_k - tau
             backlog = np.maximum(0.0, self._q + self._qs * dt)
             through = np.where(backlog > 0.0, b, min(self._g_rate, b))
@@ -1289,7 +1293,7 @@ class SanReplication:
                 "writes_bps": ones * self._g_rate * 8.0,
                 "demand_bps": ones * self._rate_sum_demand(self._src) * 8.0}
 
-    def sample_context(self) -> tuple[tuple[float, ...], list[_Seg]] | None:
+    def sample_context(self) -> tuple[tuple[float, ...], _Curve] | None:
         """What :meth:`sample` needs for instants from now to before the next transition,
         kept so that :meth:`sample_bulk` gives the same figures later, for many events'
         instants at once: synchronized Global Mirror over a working link (the common
@@ -1306,11 +1310,11 @@ class SanReplication:
                  last.t0, last.g0, last.rate, last.q0, last.qs,
                  prev.t0, prev.g0, prev.rate, prev.q0, prev.qs,
                  self._delay, self._floor_g, self._t0, self._q, self._qs, b, self._g_rate,
-                 self.progress, self._rate_sum_demand(self._src)), list(hist))
+                 self.progress, self._rate_sum_demand(self._src)), _curve(hist))
 
     @staticmethod
     def sample_bulk(times: np.ndarray, counts: list[int],
-                    contexts: list[tuple[tuple[float, ...], list[_Seg]]]
+                    contexts: list[tuple[tuple[float, ...], _Curve]]
                     ) -> dict[str, np.ndarray]:
         """:meth:`sample`'s figures at ``times``: the instants of several events in turn,
         ``counts[i]`` of them under ``contexts[i]`` (:meth:`sample_context`). The same

@@ -30,10 +30,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 PY = sys.executable
 
 
+# as a user's shell runs it: no history, and bytecode caches written and used
+CLEAN_ENV = {"DRTWIN_HISTORY": "off", "PATH": "/usr/bin:/bin"}
+
+
 def timed(cmd: list[str]) -> float:
     t0 = time.perf_counter()
     subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   cwd=ROOT, env={"DRTWIN_HISTORY": "off", "PATH": "/usr/bin:/bin"})
+                   cwd=ROOT, env=CLEAN_ENV)
     return time.perf_counter() - t0
 
 
@@ -78,7 +82,7 @@ def breakdown(path: Path, repeat: int) -> dict[str, float]:
     """Median seconds of each phase of ``drtwin run PATH --json``: those :func:`phases`
     times in a fresh process, the start-up (``python -c pass``) and what is left of the
     process's wall time (exit: freeing the interpreter and numpy)."""
-    env = {"DRTWIN_HISTORY": "off", "DRTWIN_PROGRESS": "0", "PATH": "/usr/bin:/bin"}
+    env = {**CLEAN_ENV, "DRTWIN_PROGRESS": "0"}
     got: dict[str, list[float]] = {k: [] for k in PHASES}
     for _ in range(repeat):
         got["start-up"].append(timed([PY, "-c", "pass"]))
@@ -93,25 +97,25 @@ def breakdown(path: Path, repeat: int) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in got.items()}
 
 
-def import_costs() -> list[tuple[str, float]]:
-    """The heaviest imports of `drtwin run` (python -X importtime), self+children, in s:
-    what cmd_run imports, not only app.cli (which imports the engine lazily)."""
-    out = subprocess.run([PY, "-X", "importtime", "-c",
-                          "import app.cli, app.progress, twin.aar, twin.history, twin.runner"],
-                         cwd=ROOT, capture_output=True, text=True).stderr
-    rows = []
-    for line in out.splitlines():
-        if not line.startswith("import time:") or "|" not in line:
-            continue
-        parts = [p.strip() for p in line[len("import time:"):].split("|")]
-        try:
-            cum = int(parts[1]) / 1e6
-        except ValueError:
-            continue
-        name = parts[2]
-        if not name.startswith(" "):  # top-level imports only
-            rows.append((name.strip(), cum))
-    return sorted(rows, key=lambda r: -r[1])[:8]
+def _self_times(cmd: list[str]) -> dict[str, float]:
+    """Each module's own import time (python -X importtime), s."""
+    err = subprocess.run([PY, "-X", "importtime", *cmd], cwd=ROOT, capture_output=True,
+                         text=True, env=CLEAN_ENV).stderr
+    out = {}
+    for line in err.splitlines():
+        parts = line[len("import time:"):].split("|")
+        if line.startswith("import time:") and len(parts) == 3 and parts[0].strip().isdigit():
+            out[parts[2].strip()] = int(parts[0]) / 1e6
+    return out
+
+
+def import_costs(path: Path) -> list[tuple[str, float]]:
+    """The modules ``drtwin run PATH --json`` imports beyond ``import numpy``, by their
+    own import time (the least of three runs; -X importtime adds its own overhead)."""
+    floor = _self_times(["-c", "import numpy"])
+    runs = [_self_times(["-m", "app.cli", "run", str(path), "--json"]) for _ in range(3)]
+    own = {m: min(r.get(m, 0.0) for r in runs) for m in runs[0] if m not in floor}
+    return sorted(own.items(), key=lambda r: -r[1])
 
 
 def main() -> None:
@@ -142,6 +146,7 @@ def main() -> None:
             for name, cmd in runs.items():
                 times[name].append(timed(cmd))
         parts = breakdown(big, args.repeat)
+        costs = import_costs(big)
     floor = statistics.median(times["python -c 'import numpy'"])
     print(f"median of {args.repeat} interleaved runs (this machine, {time.strftime('%F')}):")
     for name, ts in times.items():
@@ -156,9 +161,10 @@ def main() -> None:
           f"{total:.3f} s in all):")
     for name in PHASES:
         print(f"  {name:16s} {parts[name]:6.3f} s  {parts[name] / total * 100:4.0f} %")
-    print("heaviest top-level imports of drtwin run (python -X importtime, cumulative s):")
-    for name, s in import_costs():
-        print(f"  {name:30s} {s:.3f}")
+    print(f"modules drtwin run imports beyond numpy: {len(costs)}, "
+          f"{sum(c for _, c in costs):.3f} s of their own import time; the heaviest:")
+    for name, s in costs[:10]:
+        print(f"  {name:30s} {s:.4f}")
 
 
 if __name__ == "__main__":

@@ -765,6 +765,12 @@ class SanReplication:
         self._cache["tau"] = tau
         return tau
 
+    def _sync_applied(self, t: float) -> np.ndarray:
+        """Per-volume applied bytes (the first half of :meth:`_sync_volumes`)."""
+        tau = self._g_inverse(self._applied_value(t), t)
+        s = self._hist[bisect.bisect_right(self._hist_t, tau) - 1]
+        return s.w0 + s.r * (tau - s.t0)
+
     def _sync_volumes(self, t: float) -> tuple[np.ndarray, np.ndarray]:
         """Per-volume (applied bytes, time of the oldest unapplied write or inf)."""
         tau = self._g_inverse(self._applied_value(t), t)
@@ -1454,7 +1460,7 @@ class SanReplication:
             if tau >= s.t0:  # (the common case: the written bytes are not needed)
                 lag = s.r * (t - tau)
             else:
-                applied, _ = self._sync_volumes(t)
+                applied = self._sync_applied(t)
                 w = self._w[src] + self._rates[src] * (t - self._t0)
                 lag = np.maximum(w - applied, 0.0)
         else:

@@ -129,3 +129,24 @@ def test_a_run_series_equals_the_series_sampled_at_once(monkeypatch: pytest.Monk
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True)
     assert fast_report == slow_report
     assert len(fast.twin.series) > 2000
+
+
+def test_main_freezes_objects_only_as_the_program(tmp_path, monkeypatch, capsys) -> None:
+    """``drtwin run`` skips the final cyclic collection when main is the program (argv
+    None, as ``python -m app.cli`` and the console script call it), never in a caller's
+    process (argv given: tests, embedding)."""
+    import gc
+
+    from app import cli
+
+    monkeypatch.setenv("DRTWIN_HISTORY", "off")
+    path = tmp_path / "soak.yaml"
+    path.write_text(SOAK)
+    frozen = []
+    monkeypatch.setattr(cli, "_exiting", lambda: frozen.append(gc.get_freeze_count()))
+    assert cli.main(["run", str(path)]) == 0
+    assert frozen == []
+    monkeypatch.setattr("sys.argv", ["drtwin", "run", str(path)])
+    assert cli.main() == 0
+    assert len(frozen) == 1
+    assert "soak" in capsys.readouterr().out

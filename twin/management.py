@@ -138,6 +138,13 @@ class ManagementClone:
             return np.zeros_like(tau)
         return np.maximum(0.0, tau - self._pending[0].t)
 
+    def lag_origin(self) -> float | None:
+        """When the oldest change not yet cloned was made (None: no lag): :meth:`lag_at`
+        is ``max(0, t - lag_origin())`` until the next transition."""
+        if not self._started or not self._pending:
+            return None
+        return self._pending[0].t
+
     def missing_on_backup(self) -> list[str]:
         """Names of the changes not yet cloned, in the order made (R14)."""
         return [c.name for c in self._pending]

@@ -129,6 +129,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -166,6 +167,42 @@ class _Seg:
     qs: float  # backlog slope in the segment
 
 
+# a segment of the written curve as the samples need it: (t0, g0, rate, q0, qs)
+_Curve = list[tuple[float, float, float, float, float]]
+
+
+def _curve(hist: list[_Seg]) -> _Curve:
+    """The scalars of ``hist`` (not its per-volume arrays: kept for later, they are small)."""
+    return [(h.t0, h.g0, h.rate, h.q0, h.qs) for h in hist]
+
+
+def _oldest_write_time(hist: _Curve, applied: np.ndarray, tau_k: np.ndarray) -> np.ndarray:
+    """The write time of the oldest unapplied byte at each of ``tau_k`` (the inverse
+    of the written curve of segments ``hist``), ``applied`` bytes applied by then."""
+    t0s = np.array([h[0] for h in hist])
+    g0s = np.array([h[1] for h in hist])
+    rates = np.array([h[2] for h in hist])
+    j = np.clip(np.searchsorted(g0s, applied, side="right") - 1, 0, None)
+    ends = np.where(j + 1 < len(hist), np.append(t0s, np.inf)[j + 1], tau_k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = t0s[j] + (applied - g0s[j]) / rates[j]
+    tau = np.where(rates[j] > 0.0, np.minimum(np.maximum(inv, t0s[j]), ends), ends)
+    return np.minimum(tau, tau_k)
+
+
+def _applied_and_oldest(hist: _Curve, floor_g: float, delay: float,
+                        tau_k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At each of ``tau_k`` (synchronized, segments ``hist``): the group's bytes
+    applied, and the write time of the oldest unapplied byte (sample's general path)."""
+    t0s, g0s, rates, q0s, qss = (np.array(c) for c in zip(*hist, strict=True))
+    u = tau_k - delay
+    k = np.clip(np.searchsorted(t0s, u, side="right") - 1, 0, None)
+    du = u - t0s[k]
+    sent = g0s[k] + rates[k] * du - np.maximum(0.0, q0s[k] + qss[k] * du)
+    applied = np.where(u < t0s[0], floor_g, np.maximum(floor_g, sent))
+    return applied, _oldest_write_time(hist, applied, tau_k)
+
+
 class SanReplication:
     """One remote copy consistency group of N volumes from the source to the target."""
 
@@ -189,6 +226,8 @@ class SanReplication:
         self.n = n
         self.size = size
         self.size.flags.writeable = False
+        # below this a volume's copy is float noise, not work (see _rebase)
+        self._copy_eps = np.maximum(1.0, 1e-12 * size)
         self.distance_km = float(distance_km)
         self.link = link
         self.cfg = cfg
@@ -230,6 +269,7 @@ class SanReplication:
         # cumulative bytes written on each side; the initial content counts as written
         self._w = [size.copy(), z]
         self._demand = [z, z]  # what the hosts ask to write
+        self._demand_sums = [(z, 0.0), (z, 0.0)]  # (demand, its sum) of each side
         self._rates = [z, z]  # what they write (less than the demand when throttled)
         self._rate_sum = [0.0, 0.0]
         self._applied = [z, z]  # of each side's writes, bytes the other side holds
@@ -240,6 +280,11 @@ class SanReplication:
         # derived at each re-slope
         self._dirty_on = [True, True]
         self._oldest_eff = list(self._oldest)
+        # (oldest_eff, the rates it was derived with) of each side, to skip a re-derivation
+        # that cannot change it; and reductions of arrays kept with the array they reduce
+        self._oldest_memo: list[tuple[np.ndarray, np.ndarray] | None] = [None, None]
+        self._reduced: dict[str, tuple[np.ndarray, float]] = {}
+        self._capped_writes: tuple[np.ndarray, float, np.ndarray] | None = None
         self._copy_slope = np.zeros(n)
         self._g_rate = 0.0
         self._g_w = float(size.sum())
@@ -422,7 +467,17 @@ class SanReplication:
         return self._rate_sum[self._src] / d if d > 0.0 else 1.0
 
     def _rate_sum_demand(self, side: int) -> float:
-        return float(self._demand[side].sum())
+        """The sum of ``side``'s demand, kept with the array it sums (arrays are replaced,
+        never changed in place): the GUI and the journal read it once per workload."""
+        d = self._demand[side]
+        got = self._demand_sums[side]
+        if got[0] is not d:
+            got = self._demand_sums[side] = (d, float(d.sum()))
+        return got[1]
+
+    def demand_sum(self, side: int | None = None) -> float:
+        """The sum of :meth:`write_rates` (bytes/s; 0: no host asks to write there)."""
+        return self._rate_sum_demand(self._src if side is None else side)
 
     def write_rates(self, side: int | None = None) -> np.ndarray:
         """Per-volume write rates (bytes/s) the hosts ask for on ``side`` (default: the
@@ -495,7 +550,7 @@ class SanReplication:
         if mode == _COPY and self._copy_rate_sum != 0.0:
             c = self._copy + self._copy_slope * dt
             # a volume whose copy ends now ends exactly (float noise is not work)
-            self._copy = np.where(c <= np.maximum(1.0, 1e-12 * self.size), 0.0, c)
+            self._copy = np.where(c <= self._copy_eps, 0.0, c)
         if mode == _CYCLE and self._cyc_active:
             self._cyc_left = max(0.0, self._cyc_left - self._cyc_rate * dt)
         self._t0 = t
@@ -511,16 +566,22 @@ class SanReplication:
             o = self._oldest[s]
             # while synchronized the mirror tracks the source's oldest unapplied write
             if self._rate_sum[s] > 0.0 and not (mode == _SYNC and s == src):
-                o = np.where((o == _INF) & (self._rates[s] > 0.0), t0, o)
+                r = self._rates[s]
+                memo = self._oldest_memo[s]
+                # derived from these rates already: every writing volume has its oldest
+                # write, so the derivation would give ``o`` again
+                if memo is None or memo[0] is not o or memo[1] is not r:
+                    o = np.where((o == _INF) & (r > 0.0), t0, o)
+                    self._oldest_memo[s] = (o, r)
             self._oldest_eff[s] = o
         self._g_rate = self._rate_sum[src]
         if mode != _SYNC:
             self._g_w = float(self._w[src].sum())
-            self._g_applied = float(self._applied[src].sum())
-            self._g_oldest = float(self._oldest_eff[src].min())
+            self._g_applied = self._reduce("applied", self._applied[src], np.sum)
+            self._g_oldest = self._reduce("oldest", self._oldest_eff[src], np.min)
         self._copy_sum = 0.0 if mode in (_SYNC, _CYCLE) else float(self._copy.sum())
-        self._copy_total_sum = 0.0 if mode in (_SYNC, _CYCLE) else float(
-            self._copy_total.sum())
+        self._copy_total_sum = 0.0 if mode in (_SYNC, _CYCLE) else self._reduce(
+            "copy_total", self._copy_total, np.sum)
         self._copy_rate_sum = 0.0
         self._copy_link_use = 0.0
         self._next = None
@@ -533,6 +594,14 @@ class SanReplication:
         if mode != _COPY:
             self._stall_since = math.nan
 
+    def _reduce(self, key: str, a: np.ndarray, how: Any) -> float:
+        """``float(how(a))``, kept with ``a`` (arrays are replaced, never changed in place):
+        a copy's transitions re-slope often with the same applied bytes and totals."""
+        got = self._reduced.get(key)
+        if got is None or got[0] is not a:
+            got = self._reduced[key] = (a, float(how(a)))
+        return got[1]
+
     def _reslope_copy(self) -> None:
         """Background copy, paced per volume within the partnership's share [V5K 10.7.14].
         A volume whose copy is done still sends its new writes (at most its pace); what
@@ -540,28 +609,34 @@ class SanReplication:
         t0 = self._t0
         copy = self._copy
         active = copy > 0.0
-        n_active = int(active.sum())
+        n_active = int(np.count_nonzero(active))
         w = self._rates[self._src]
         if n_active == 0:
             self._copy_slope = np.zeros(self.n)
             self._next = (t0, "copy_complete")
             return
-        done_use = float(np.minimum(np.where(active, 0.0, w), self._rel_cap).sum())
-        share = max(0.0, self._copy_bytes() - done_use)
+        # min(0, cap) is 0: the capped writes of the volumes done, each at most its pace
+        capped = self._capped_writes
+        if capped is None or capped[0] is not w or capped[1] != self._rel_cap:
+            capped = self._capped_writes = (w, self._rel_cap, np.minimum(w, self._rel_cap))
+        done_use = float(np.where(active, 0.0, capped[2]).sum())
+        link_share = self._copy_bytes()
+        share = max(0.0, link_share - done_use)
         self._copy_share = share
         pace = min(self._rel_cap, share / n_active)
-        self._copy_link_use = min(self._copy_bytes(), done_use + pace * n_active)
+        self._copy_link_use = min(link_share, done_use + pace * n_active)
         head = np.where(active, pace - w, 0.0)
-        moving = active & (head > 0.0)
+        moving = head > 0.0  # (only an active volume has headway)
+        n_moving = int(np.count_nonzero(moving))
         self._copy_slope = np.where(moving, -head, 0.0)
         self._copy_rate_sum = float(self._copy_slope.sum())
         cands: list[tuple[float, str]] = []
-        if moving.any():
+        if n_moving:
             times = copy[moving] / head[moving]
             dt = float(times.min())
-            last = int(moving.sum()) == n_active and bool(np.all(times <= dt * (1 + 1e-12)))
+            last = n_moving == n_active and bool((times <= dt * (1 + 1e-12)).all())
             cands.append((t0 + dt, "copy_complete" if last else "volume_copied"))
-        stuck = bool((active & ~moving).any())
+        stuck = n_moving != n_active
         if stuck and self.connected and self._tolerance_applies():
             if math.isnan(self._stall_since):
                 self._stall_since = t0
@@ -689,6 +764,12 @@ class SanReplication:
         tau = self._g_inverse(self._applied_value(t), t)
         self._cache["tau"] = tau
         return tau
+
+    def _sync_applied(self, t: float) -> np.ndarray:
+        """Per-volume applied bytes (the first half of :meth:`_sync_volumes`)."""
+        tau = self._g_inverse(self._applied_value(t), t)
+        s = self._hist[bisect.bisect_right(self._hist_t, tau) - 1]
+        return s.w0 + s.r * (tau - s.t0)
 
     def _sync_volumes(self, t: float) -> tuple[np.ndarray, np.ndarray]:
         """Per-volume (applied bytes, time of the oldest unapplied write or inf)."""
@@ -851,7 +932,7 @@ class SanReplication:
         throttled (R20a)."""
         src = self._src
         demand = self._demand[src]
-        total = float(demand.sum())
+        total = self._rate_sum_demand(src)
         b = self._bw_bytes()
         if self._throttled and total > b:
             rates = demand * (b / total) if total > 0.0 else demand
@@ -859,10 +940,10 @@ class SanReplication:
             self._throttled = False
             rates = demand
         self._rates[src] = rates
-        self._rate_sum[src] = float(rates.sum())
+        self._rate_sum[src] = total if rates is demand else float(rates.sum())
         other = 1 - src
         self._rates[other] = self._demand[other]
-        self._rate_sum[other] = float(self._demand[other].sum())
+        self._rate_sum[other] = self._rate_sum_demand(other)
 
     # -- change volume cycles --------------------------------------------------------------
 
@@ -1154,32 +1235,44 @@ class SanReplication:
             hist = self._hist
             last = hist[-1]
             g = last.g0 + last.rate * (tau_k - last.t0)
-            t0s = np.array(self._hist_t)
-            g0s = np.array(self._hist_g)
-            rates = np.array([h.rate for h in hist])
-            q0s = np.array([h.q0 for h in hist])
-            qss = np.array([h.qs for h in hist])
             u = tau_k - self._delay
-            k = np.clip(np.searchsorted(t0s, u, side="right") - 1, 0, None)
-            du = u - t0s[k]
-            sent = g0s[k] + rates[k] * du - np.maximum(0.0, q0s[k] + qss[k] * du)
-            applied = np.where(u < t0s[0], self._floor_g, np.maximum(self._floor_g, sent))
+            # Mostly every instant lies in the last segment of the written curve, both for
+            # what is applied and for the oldest unapplied write: then that segment's
+            # figures serve as scalars (the same arithmetic as the general case below,
+            # which gathers each instant's segment).
+            if float(u[0]) >= last.t0:
+                du = u - last.t0
+                sent = last.g0 + last.rate * du - np.maximum(0.0, last.q0 + last.qs * du)
+                applied = np.maximum(self._floor_g, sent)
+            else:
+                t0s = np.array(self._hist_t)
+                g0s = np.array(self._hist_g)
+                rates = np.array([h.rate for h in hist])
+                q0s = np.array([h.q0 for h in hist])
+                qss = np.array([h.qs for h in hist])
+                k = np.clip(np.searchsorted(t0s, u, side="right") - 1, 0, None)
+                du = u - t0s[k]
+                sent = g0s[k] + rates[k] * du - np.maximum(0.0, q0s[k] + qss[k] * du)
+                applied = np.where(u < t0s[0], self._floor_g, np.maximum(self._floor_g, sent))
             lag = np.maximum(0.0, g - applied)
             # the write time of the oldest unapplied byte: the inverse of the written curve
-            j = np.clip(np.searchsorted(g0s, applied, side="right") - 1, 0, None)
-            ends = np.where(j + 1 < len(hist), np.append(t0s, np.inf)[j + 1], tau_k)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                inv = t0s[j] + (applied - g0s[j]) / rates[j]
-            tau = np.where(rates[j] > 0.0, np.minimum(np.maximum(inv, t0s[j]), ends), ends)
-            tau = np.minimum(tau, tau_k)
+            if float(applied.min()) >= last.g0:  # in the last segment, which ends now
+                if last.rate > 0.0:
+                    inv = last.t0 + (applied - last.g0) / last.rate
+                    tau = np.minimum(np.maximum(inv, last.t0), tau_k)
+                else:
+                    tau = tau_k
+            else:
+                tau = _oldest_write_time(_curve(hist), applied, tau_k)
             rpo = tau_k - tau
             backlog = np.maximum(0.0, self._q + self._qs * dt)
             through = np.where(backlog > 0.0, b, min(self._g_rate, b))
             if self.mode == ReplicationMode.METRO_MIRROR:
                 host = ones * self.rtt_s
+            elif b > 0.0:  # (no division by zero: no warning to silence)
+                host = np.where(backlog > 0.0, backlog / b, 0.0)
             else:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    host = np.where(backlog > 0.0, backlog / b if b > 0.0 else np.inf, 0.0)
+                host = np.where(backlog > 0.0, np.inf, 0.0)
             progress = ones * self.progress
         else:
             lag = np.maximum(0.0, self._g_w + self._g_rate * dt - self._g_applied)
@@ -1204,7 +1297,79 @@ class SanReplication:
         return {"lag_bytes": lag, "rpo_s": rpo, "throughput_bps": through * 8.0,
                 "bandwidth_bps": ones * b * 8.0, "progress": progress, "host_delay_s": host,
                 "writes_bps": ones * self._g_rate * 8.0,
-                "demand_bps": ones * float(self._demand[self._src].sum()) * 8.0}
+                "demand_bps": ones * self._rate_sum_demand(self._src) * 8.0}
+
+    def sample_context(self) -> tuple[tuple[float, ...], _Curve] | None:
+        """What :meth:`sample` needs for instants from now to before the next transition,
+        kept so that :meth:`sample_bulk` gives the same figures later, for many events'
+        instants at once: synchronized Global Mirror over a working link (the common
+        case). None: call :meth:`sample` now."""
+        if self._mode != _SYNC or self.mode == ReplicationMode.METRO_MIRROR:
+            return None
+        b = self._bw_bytes()
+        if b <= 0.0:
+            return None
+        hist = self._hist
+        last = hist[-1]
+        prev = hist[-2] if len(hist) > 1 else last
+        return ((len(hist), hist[0].t0,
+                 last.t0, last.g0, last.rate, last.q0, last.qs,
+                 prev.t0, prev.g0, prev.rate, prev.q0, prev.qs,
+                 self._delay, self._floor_g, self._t0, self._q, self._qs, b, self._g_rate,
+                 self.progress, self._rate_sum_demand(self._src)), _curve(hist))
+
+    @staticmethod
+    def sample_bulk(times: np.ndarray, counts: list[int],
+                    contexts: list[tuple[tuple[float, ...], _Curve]]
+                    ) -> dict[str, np.ndarray]:
+        """:meth:`sample`'s figures at ``times``: the instants of several events in turn,
+        ``counts[i]`` of them under ``contexts[i]`` (:meth:`sample_context`). The same
+        arithmetic as ``sample``'s, element by element, on each instant's own figures:
+        an instant reads the last segment of its event's written curve or the one before
+        (an instant within the mirror delay of the last one's start); an event with an
+        instant that needs an older one takes ``sample``'s general path."""
+        tau_k = np.asarray(times, dtype=float)
+        params = np.array([c[0] for c in contexts], dtype=float)
+        which = np.repeat(np.arange(len(contexts)), counts)
+        (m, first_t0, t0, g0, rate, q0, qs, p_t0, p_g0, p_rate, p_q0, p_qs,
+         delay, floor_g, seg0, q, qsb, b, g_rate, progress, demand) = params[which].T
+        dt = tau_k - seg0
+        g = g0 + rate * (tau_k - t0)
+        u = tau_k - delay
+        # the segment each instant's applied bytes come from (sample's k)
+        k_last = (u >= t0) | (m == 1)
+        kt0, kg0 = np.where(k_last, t0, p_t0), np.where(k_last, g0, p_g0)
+        krate, kq0, kqs = (np.where(k_last, rate, p_rate), np.where(k_last, q0, p_q0),
+                           np.where(k_last, qs, p_qs))
+        du = u - kt0
+        sent = kg0 + krate * du - np.maximum(0.0, kq0 + kqs * du)
+        applied = np.where(u < first_t0, floor_g, np.maximum(floor_g, sent))
+        lag = np.maximum(0.0, g - applied)
+        # the segment of the oldest unapplied write (sample's j), and where it ends
+        j_last = (applied >= g0) | (m == 1)
+        jt0, jg0 = np.where(j_last, t0, p_t0), np.where(j_last, g0, p_g0)
+        jrate = np.where(j_last, rate, p_rate)
+        ends = np.where(j_last, tau_k, t0)
+        writing = jrate > 0.0
+        inv = jt0 + (applied - jg0) / np.where(writing, jrate, 1.0)
+        tau = np.where(writing, np.minimum(np.maximum(inv, jt0), ends), ends)
+        tau = np.minimum(tau, tau_k)
+        older = (m >= 3) & (((u >= first_t0) & (u < p_t0)) | (applied < p_g0))
+        if older.any():
+            bounds = np.cumsum([0, *counts])
+            for i in np.unique(which[older]).tolist():
+                lo, hi = int(bounds[i]), int(bounds[i + 1])
+                c = contexts[i][0]
+                applied[lo:hi], tau[lo:hi] = _applied_and_oldest(
+                    contexts[i][1], c[13], c[12], tau_k[lo:hi])
+                lag[lo:hi] = np.maximum(0.0, g[lo:hi] - applied[lo:hi])
+        rpo = tau_k - tau
+        backlog = np.maximum(0.0, q + qsb * dt)
+        through = np.where(backlog > 0.0, b, np.minimum(g_rate, b))
+        host = np.where(backlog > 0.0, backlog / b, 0.0)
+        return {"lag_bytes": lag, "rpo_s": rpo, "throughput_bps": through * 8.0,
+                "bandwidth_bps": b * 8.0, "progress": progress, "host_delay_s": host,
+                "writes_bps": g_rate * 8.0, "demand_bps": demand * 8.0}
 
     def oldest_unapplied_age_at(self, times: np.ndarray, side: int) -> np.ndarray:
         """:meth:`oldest_unapplied_age_s` of a side that is not the source, at ``times``."""
@@ -1289,16 +1454,17 @@ class SanReplication:
         if got is not None:
             return got  # type: ignore[return-value]
         src, t = self._src, self.t
-        w = self._w[src] + self._rates[src] * (t - self._t0)
         if self._mode == _SYNC:
             s = self._hist[-1]
             tau = self._tau()
-            if tau >= s.t0:
+            if tau >= s.t0:  # (the common case: the written bytes are not needed)
                 lag = s.r * (t - tau)
             else:
-                applied, _ = self._sync_volumes(t)
+                applied = self._sync_applied(t)
+                w = self._w[src] + self._rates[src] * (t - self._t0)
                 lag = np.maximum(w - applied, 0.0)
         else:
+            w = self._w[src] + self._rates[src] * (t - self._t0)
             lag = np.maximum(w - self._applied[src], 0.0)
         return self._store("lag", lag)
 
@@ -1419,7 +1585,7 @@ class SanReplication:
     @property
     def demand_rate_bps(self) -> float:
         """Group write rate the source's hosts ask for, bits/s."""
-        return float(self._demand[self._src].sum()) * 8.0
+        return self._rate_sum_demand(self._src) * 8.0
 
     @property
     def throughput_bytes_s(self) -> float:

@@ -589,7 +589,7 @@ def _series(twin: Twin) -> dict[str, list[float | None]]:
         with np.errstate(all="ignore"):
             peak = np.where(np.all(np.isnan(blocks), axis=1), np.nan,
                             np.nanmax(np.where(np.isnan(blocks), -np.inf, blocks), axis=1))
-        out[name] = [None if not np.isfinite(v) else round(float(v), 6) for v in peak]
+        out[name] = [round(v, 6) if math.isfinite(v) else None for v in peak.tolist()]
     return out
 
 

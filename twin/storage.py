@@ -59,7 +59,7 @@ class Storage:
         self.workload_names = [w.name for w in system.workloads]
         self._wl_index = {name: i for i, name in enumerate(self.workload_names)}
         self._vol_wl = np.array([self._wl_index[wl] for wl, _, _ in layout], dtype=np.intp)
-        self._masks: dict[str, tuple[object, np.ndarray]] = {}
+        self._masks: dict[str, tuple[list[str], tuple[np.ndarray, bool, bool]]] = {}
         per_wl = np.array([max(1, w.volumes) for w in system.workloads], dtype=float)
         self._vol_share = 1.0 / per_wl[self._vol_wl]
         sizes = np.array([s for _, _, s in layout], dtype=float)
@@ -253,11 +253,18 @@ class Storage:
         per_volume = wl_rates[self._vol_wl] * self._vol_share
         for rack, side in self.side.items():
             live = self.site.rack_up(rack) and not self.site.storage_failed(rack)
-            rates = self._writing_mask(rack)[self._vol_wl] * per_volume if live else (
-                np.zeros(len(self._vol_wl)))
+            mask, some, every = self._writing_mask(rack) if live else (None, False, False)
+            if rack != self.source and not some and self.replication.demand_sum(side) <= 0.0:
+                continue  # nothing written there, before or now
+            if mask is None:
+                rates = np.zeros(len(self._vol_wl))
+            elif every:  # every workload writes here: x 1.0 is x
+                rates = per_volume
+            else:
+                rates = mask * per_volume
             if rack != self.source and not rates.any() and \
-                    not self.replication.write_rates(side).any():
-                continue
+                    self.replication.demand_sum(side) <= 0.0:
+                continue  # nothing written there, before or now
             why = self._run(self.replication.set_write_rates, now, rates, side=side)
             if why:
                 self.log.alert("writes-rejected", f"Writes on {rack} rejected: {why}")
@@ -269,18 +276,22 @@ class Storage:
             self._write_handle = self.clock.schedule_at(max(nxt, now), self._rates_due,
                                                         label="writes", priority=-2)
 
-    def _writing_mask(self, rack: str) -> np.ndarray:
-        """1.0 for each workload writing on ``rack`` (the workloads keep the list they
-        return until one of them changes, so the mask is rebuilt only then)."""
+    def _writing_mask(self, rack: str) -> tuple[np.ndarray, bool, bool]:
+        """1.0 for each volume of a workload writing on ``rack``, and whether any and every
+        volume is (the workloads keep the list they return until one of them changes, so
+        the mask is rebuilt only then)."""
         names = self.writing_on(rack)
         got = self._masks.get(rack)
-        if got is not None and got[0] is names:
+        # the same list, or the same names (a rack with none gets a new empty list)
+        if got is not None and (got[0] is names or got[0] == names):
             return got[1]
         mask = np.zeros(len(self.workload_names))
         idx = [self._wl_index[n] for n in names if n in self._wl_index]
         mask[idx] = 1.0
-        self._masks[rack] = (names, mask)
-        return mask
+        per_volume = mask[self._vol_wl]
+        flags = (per_volume, bool(per_volume.any()), bool(per_volume.all()))
+        self._masks[rack] = (names, flags)
+        return flags
 
     def _rates_due(self) -> None:
         self._write_handle = None
@@ -336,6 +347,17 @@ class Storage:
         elif not r.consistent:
             out["rpo_s"] = np.full(len(out["rpo_s"]), math.inf)
         return out
+
+    def sample_context(self, times: np.ndarray, production: str | None) -> Any:
+        """What :meth:`sample` needs at ``times``, to evaluate later in bulk with other
+        events' instants (:meth:`SanReplication.sample_bulk`), when the exposure of
+        ``production`` is the group's own RPO; None: sample now."""
+        r = self.replication
+        rack = production if production is not None else (
+            None if self._frozen_exposure is not None else self.source)
+        if rack is None or self.side[rack] != r.source or not r.consistent:
+            return None
+        return r.sample_context()
 
     def production_lost(self, rack: str) -> tuple[float, float]:
         """``rack`` (or its storage) goes with workloads on it: a disaster (R12, R15).

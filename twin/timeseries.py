@@ -5,7 +5,14 @@ Sampled at a fixed simulated cadence; memory is bounded whatever the run length
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+
+# samples pushed for later evaluation (push_later) are evaluated at the latest by this many
+LATER_MAX = 4096
+Evaluate = Callable[[list[tuple[np.ndarray, Any]]], tuple[np.ndarray, dict[str, np.ndarray]]]
 
 SERIES = ("lag_bytes", "rpo_s", "throughput_bps", "bandwidth_bps", "progress",
           "available", "mgmt_lag_s", "host_delay_s", "writes_bps", "demand_bps")
@@ -58,32 +65,70 @@ class Ring:
 
 class TimeSeries:
     """Group series every ``every_s`` (one ring of rows: time then each of ``SERIES``);
-    per-volume lag every ``volume_every`` samples."""
+    per-volume lag every ``volume_every`` samples.
+
+    Samples may be pushed for later (:meth:`push_later`): what the twin needs to compute
+    them, evaluated in bulk by ``evaluate`` with the others pushed so, before anything
+    reads the series (or pushes now); a reader sees the same rows either way."""
 
     def __init__(self, every_s: float = 10.0, capacity: int = 8640, volumes: int = 0,
                  volume_every: int = 12, volume_capacity: int = 720) -> None:
         self.every_s = every_s
-        self.rows = Ring(capacity, width=1 + len(SERIES))
+        self._rows = Ring(capacity, width=1 + len(SERIES))
         self._col = {name: 1 + i for i, name in enumerate(SERIES)}
         self.volume_every = volume_every
         self.volume_t = Ring(volume_capacity)
         self.volume_lag = Ring(volume_capacity, width=max(1, volumes), dtype=np.float32)
         self._count = 0
-        self.version = 0  # bumps on every sample, so views redraw only when needed
+        self._version = 0  # bumps on every sample, so views redraw only when needed
+        self._later: list[tuple[np.ndarray, Any]] = []
+        self._later_n = 0
+        self.evaluate: Evaluate | None = None
 
     @property
     def count(self) -> int:
         """Samples taken since the start (the ring keeps the newest)."""
-        return self._count
+        return self._count + self._later_n
+
+    @property
+    def version(self) -> int:
+        """Bumps with new samples, so views redraw only when needed."""
+        self.flush()
+        return self._version
+
+    @property
+    def rows(self) -> Ring:
+        """Every series, one row per sample: the time, then each of ``SERIES``."""
+        self.flush()
+        return self._rows
+
+    def push_later(self, times: np.ndarray, context: Any) -> None:
+        """Samples at ``times`` whose values ``evaluate`` gives from ``context`` later, in
+        bulk with the others pushed so, in order (the same rows as :meth:`push_many` of
+        the same values now)."""
+        if self.evaluate is None:
+            raise RuntimeError("push_later needs an evaluate function")
+        if len(times):
+            self._later.append((times, context))
+            self._later_n += len(times)
+            if self._later_n >= LATER_MAX:
+                self.flush()
+
+    def flush(self) -> None:
+        """Evaluate and push the samples pushed for later."""
+        if self._later and self.evaluate is not None:
+            later, self._later, self._later_n = self._later, [], 0
+            self._push_rows(*self.evaluate(later))
 
     def push(self, t: float, values: dict[str, float],
              volume_lag: np.ndarray | None = None) -> None:
-        self.rows.push(np.array([t, *(values.get(name, np.nan) for name in SERIES)]))
+        self.flush()
+        self._rows.push(np.array([t, *(values.get(name, np.nan) for name in SERIES)]))
         if volume_lag is not None and self._count % self.volume_every == 0:
             self.volume_t.push(t)
             self.volume_lag.push(volume_lag)
         self._count += 1
-        self.version += 1
+        self._version += 1
 
     @property
     def times(self) -> np.ndarray:
@@ -94,6 +139,10 @@ class TimeSeries:
 
     def push_many(self, times: np.ndarray, columns: dict[str, np.ndarray]) -> None:
         """Several samples at once: one value of each series per time (absent: NaN)."""
+        self.flush()
+        self._push_rows(times, columns)
+
+    def _push_rows(self, times: np.ndarray, columns: dict[str, np.ndarray]) -> None:
         k = len(times)
         if k == 0:
             return
@@ -102,9 +151,9 @@ class TimeSeries:
         for name, col in self._col.items():
             if name in columns:
                 rows[:, col] = columns[name]
-        self.rows.push_many(rows)
+        self._rows.push_many(rows)
         self._count += k
-        self.version += 1
+        self._version += 1
 
     def push_volumes(self, t: float, volume_lag: np.ndarray) -> None:
         """The per-volume lag at ``t`` (kept every ``volume_every``-th sample)."""
@@ -117,5 +166,5 @@ class TimeSeries:
         return rows[:, 0], rows[:, self._col[name]]
 
     def nbytes(self) -> int:
-        return int(self.rows.buf.nbytes + self.volume_t.buf.nbytes
+        return int(self._rows.buf.nbytes + self.volume_t.buf.nbytes
                    + self.volume_lag.buf.nbytes)

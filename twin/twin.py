@@ -39,6 +39,7 @@ from twin.management import Cloning
 from twin.network import Network
 from twin.outcome import Outcome
 from twin.profiles import Profiles
+from twin.replication import SanReplication
 from twin.site import Site
 from twin.statedoc import StateDoc
 from twin.states import FailoverType, Link, Role
@@ -46,14 +47,25 @@ from twin.storage import Storage
 from twin.timeseries import TimeSeries
 from twin.workloads import Workloads
 
+_PLAIN = frozenset({str, bool, int, type(None)})
+
 
 def _json_safe(v: Any) -> Any:
     """The state document is strict, plain JSON: every non-finite number becomes null (an
     RPO with no consistent copy, a host delay over a link that carries nothing)."""
+    t = type(v)  # the exact types first: the journal builds this before every action
+    if t in _PLAIN:
+        return v
+    if t is float:
+        return v if math.isfinite(v) else None
+    if t is dict:
+        return {k: x if type(x) in _PLAIN else _json_safe(x) for k, x in v.items()}
+    if t is list:
+        return [x if type(x) in _PLAIN else _json_safe(x) for x in v]
     if isinstance(v, float):
         return v if math.isfinite(v) else None
-    if isinstance(v, StrEnum):
-        return v.value  # plain JSON: a state is its name
+    if isinstance(v, StrEnum):  # plain JSON: a state is its name, its value
+        return str.__str__(v)  # (the same characters; .value is slow on Python 3.11)
     if isinstance(v, dict):
         return {k: _json_safe(x) for k, x in v.items()}
     if isinstance(v, list):
@@ -121,6 +133,7 @@ class Twin:
         self.outcome = Outcome()
         self.series = TimeSeries(every_s=sample_every_s,
                                  volumes=sum(max(1, w.volumes) for w in system.workloads))
+        self.series.evaluate = self._evaluate_samples
 
         # the subsystems ask each other questions through these queries, never directly
         self.storage = Storage(system, self.clock, self.log, self.site,
@@ -216,16 +229,44 @@ class Twin:
         series = self.series
         self.storage.advance(float(times[0]))
         self.management.advance(float(times[0]))
-        columns = self.storage.sample(times, self.production_rack())
-        columns["rpo_s"] = np.where(np.isfinite(columns["rpo_s"]), columns["rpo_s"], np.nan)
-        columns["mgmt_lag_s"] = self.management.clone.lag_at(times)
-        columns["available"] = np.full(len(times), 1.0 if self._available else 0.0)
+        production = self.production_rack()
+        available = 1.0 if self._available else 0.0
+        # mostly (mirroring, the exposure the group's RPO) the samples are evaluated later,
+        # with other events' samples in one numpy pass (_evaluate_samples): same values
+        later = self.storage.sample_context(times, production)
+        columns = None
+        if later is None:
+            columns = self.storage.sample(times, production)
+            columns["rpo_s"] = np.where(np.isfinite(columns["rpo_s"]), columns["rpo_s"],
+                                        np.nan)
+            columns["mgmt_lag_s"] = self.management.clone.lag_at(times)
+            columns["available"] = np.full(len(times), available)
+        else:
+            later = (later, self.management.clone.lag_origin(), available)
         if series.volume_every > 0:  # the per-volume lag at every volume_every-th sample
             first = (-series.count) % series.volume_every
             for s in times[first::series.volume_every]:
                 self.storage.advance(float(s))
                 series.push_volumes(float(s), self.storage.replication.lag_bytes_per_volume())
-        series.push_many(times, columns)
+        if columns is None:
+            series.push_later(times, later)
+        else:
+            series.push_many(times, columns)
+
+    @staticmethod
+    def _evaluate_samples(later: list[tuple[np.ndarray, Any]]
+                          ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The samples :meth:`_sample_many` left for later, as ``TimeSeries`` rows: the
+        same values, element by element, as its immediate path."""
+        times = np.concatenate([t for t, _ in later])
+        counts = [len(t) for t, _ in later]
+        columns = SanReplication.sample_bulk(times, counts, [c[0] for _, c in later])
+        columns["rpo_s"] = np.where(np.isfinite(columns["rpo_s"]), columns["rpo_s"], np.nan)
+        origin = np.repeat([math.nan if c[1] is None else c[1] for _, c in later], counts)
+        columns["mgmt_lag_s"] = np.where(np.isnan(origin), 0.0,
+                                         np.maximum(0.0, times - origin))
+        columns["available"] = np.repeat([c[2] for _, c in later], counts).astype(float)
+        return times, columns
 
     def _reschedule_wake(self) -> None:
         times = [x for x in (self.storage.next_transition_time(),

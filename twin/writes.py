@@ -79,6 +79,7 @@ class WriteModel:
         hours = np.arange(24) + 0.5  # the centre of each clock hour
         cyc = np.cos(2 * math.pi * (hours - TROUGH_HOUR - 12.0) / 24.0) * _HOUR_MEAN
         self._hourly = base[:, None] * (1.0 + amp[:, None] * cyc[None, :])  # (n, 24)
+        self._by_hour = np.ascontiguousarray(self._hourly.T)  # (24, n): an hour's rates
         self._flat = mean * MB
         # bursts, generated a day at a time (in order: deterministic); days before
         # _first_day are forgotten, days from _first_day to _days are in _chunks
@@ -135,7 +136,11 @@ class WriteModel:
         self._b_start = s_all[order]
         self._b_end = e_all[order]
         self._b_wl = w_all[order]
-        self._edges = np.unique(np.concatenate([self._b_start, self._b_end])).tolist()
+        # np.unique's own steps (sort, drop repeats): np.unique imports numpy.ma (~7 ms)
+        edges = np.sort(np.concatenate([self._b_start, self._b_end]))
+        if edges.size:
+            edges = edges[np.concatenate(([True], edges[1:] != edges[:-1]))]
+        self._edges = edges.tolist()
 
     # -- queries --------------------------------------------------------------------------
 
@@ -143,11 +148,11 @@ class WriteModel:
         """Write rate of every workload (bytes/s) from ``t`` until the next change."""
         if self.variation:
             hour = int(math.floor((t + self.clock_offset_s) / HOUR_S)) % 24
-            rates = self._hourly[:, hour].copy()
+            rates = self._by_hour[hour].copy()
             self._ensure(t)
             if self._b_start.size:
-                lo = int(np.searchsorted(self._b_start, t - BURST_MAX_S, side="right"))
-                hi = int(np.searchsorted(self._b_start, t, side="right"))
+                lo = int(self._b_start.searchsorted(t - BURST_MAX_S, side="right"))
+                hi = int(self._b_start.searchsorted(t, side="right"))
                 if hi > lo:
                     active = self._b_end[lo:hi] > t
                     if active.any():

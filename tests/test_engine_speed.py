@@ -1,0 +1,152 @@
+"""The headless path's shortcuts give the very same numbers (issue 9, "Speed"): samples
+evaluated later in bulk (twin/replication.py ``sample_context``/``sample_bulk``,
+twin/timeseries.py ``push_later``) equal the immediate ``sample``, bit for bit; a reader
+of the series sees every sample pushed for later."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from twin.config import GB, MB, LinkConfig, ReplicationConfig
+from twin.replication import SanReplication
+from twin.runner import Runner
+from twin.scenario import load_scenario_text
+from twin.timeseries import SERIES, TimeSeries
+
+LINK = LinkConfig(bandwidth_mbps=2000.0, background_copy_pct=40.0)
+SIZES = np.array([100.0, 150.0, 50.0, 20.0]) * GB
+
+
+def _events(seed: int, backlog: bool) -> list[tuple[float, np.ndarray]]:
+    """Write-rate changes at irregular instants, some closer together than the mirror
+    delay (so a sample reads two or more segments back), some above the link's rate."""
+    rng = np.random.default_rng(seed)
+    t, out = 0.0, []
+    for _ in range(60):
+        t += float(rng.choice([0.01, 0.05, 0.3, 2.0, 7.5, 31.0]))
+        top = 400.0 if backlog else 40.0
+        out.append((t, rng.uniform(0.0, top, len(SIZES)) * MB * (rng.random() < 0.9)))
+    return out
+
+
+@pytest.mark.parametrize("backlog", [False, True])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_bulk_samples_equal_immediate_samples_bit_for_bit(seed: int, backlog: bool) -> None:
+    # no 1920 (gmlinktolerance 0): the group mirrors throughout, backlog or not
+    r = SanReplication(SIZES, 3000.0, LINK,
+                       ReplicationConfig(max_backlog_mb=1e6, gm_link_tolerance_s=0.0))
+    r.assume_synchronized(0.0)
+    events = _events(seed, backlog)
+    times_all, counts, contexts, immediate = [], [], [], []
+    older = 0
+    for (t, rates), (t_next, _) in zip(events, events[1:], strict=False):
+        r.set_write_rates(t, rates)
+        times = np.linspace(t, t_next, 7, endpoint=False)  # the first at the change
+        r.advance(float(times[0]))
+        ctx = r.sample_context()
+        if ctx is None:
+            continue
+        older += ctx[0][0] >= 3  # three segments or more kept
+        immediate.append(r.sample(times))
+        times_all.append(times)
+        counts.append(len(times))
+        contexts.append(ctx)
+    assert len(contexts) > 40 and older > 0  # the general path was exercised too
+    bulk = SanReplication.sample_bulk(np.concatenate(times_all), counts, contexts)
+    for name, col in bulk.items():
+        want = np.concatenate([s[name] for s in immediate])
+        assert np.array_equal(col, want, equal_nan=True), name
+    assert bulk["lag_bytes"].max() > 0 and bulk["rpo_s"].max() > 0
+    if backlog:
+        assert bulk["host_delay_s"].max() > 0  # the backlog's branch was exercised
+
+
+def test_no_context_when_not_mirroring() -> None:
+    r = SanReplication(SIZES, 3000.0, LINK)
+    assert r.sample_context() is None  # stopped: sampled at once
+    r.start(0.0)
+    assert r.sample_context() is None  # copying
+    mm = SanReplication(SIZES, 100.0, LINK, ReplicationConfig(mode="metro-mirror"))
+    mm.assume_synchronized(0.0)
+    assert mm.sample_context() is None  # Metro Mirror: sampled at once
+
+
+def test_series_readers_see_samples_pushed_for_later() -> None:
+    calls = []
+
+    def evaluate(later: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        calls.append(len(later))
+        times = np.concatenate([t for t, _ in later])
+        vals = np.concatenate([np.full(len(t), c) for t, c in later])
+        return times, {"lag_bytes": vals}
+
+    s = TimeSeries(every_s=10.0)
+    s.evaluate = evaluate
+    s.push_many(np.array([0.0]), {"lag_bytes": np.array([1.0])})
+    v = s.version
+    s.push_later(np.array([10.0, 20.0]), 2.0)
+    s.push_later(np.array([30.0]), 3.0)
+    assert s.count == 4 and calls == []  # counted at once, evaluated on demand
+    t, lag = s.get("lag_bytes")
+    assert calls == [2]
+    assert t.tolist() == [0.0, 10.0, 20.0, 30.0] and lag.tolist() == [1.0, 2.0, 2.0, 3.0]
+    assert s.version > v
+    s.push_later(np.array([40.0]), 4.0)
+    s.push_many(np.array([50.0]), {"lag_bytes": np.array([5.0])})  # in order
+    assert s.get("lag_bytes")[1].tolist()[-2:] == [4.0, 5.0]
+    assert np.isnan(s.get(SERIES[1])[1]).all()
+
+
+SOAK = """name: soak
+seed: 7
+start: paired
+system:
+  distance_km: 3000
+  racks: [{name: raleigh, model: W1500-608}, {name: dallas, model: W1500-608}]
+  workloads:
+    - {name: a, middleware: db2, volume_gb: 200, volumes: 4, write_mb_s: 30, cores: 16}
+    - {name: b, middleware: db2, volume_gb: 100, volumes: 3, write_mb_s: 12, cores: 16}
+steps:
+  - {at: 2h, do: cut-link, link: fc}
+  - {after: 5m, do: restore-link, link: fc}
+  - {do: resume-replication, rack: raleigh}
+  - {at: 6h, do: check, that: {service.available: true}}
+"""
+
+
+def test_a_run_series_equals_the_series_sampled_at_once(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """The same run with every sample taken at once (no context: the immediate path
+    throughout) gives the same series and report, bit for bit."""
+    fast = Runner(load_scenario_text(SOAK))
+    fast_report = fast.run()
+    monkeypatch.setattr(SanReplication, "sample_context", lambda self: None)
+    slow = Runner(load_scenario_text(SOAK))
+    slow_report = slow.run()
+    for name in SERIES:
+        a, b = fast.twin.series.get(name), slow.twin.series.get(name)
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True)
+    assert fast_report == slow_report
+    assert len(fast.twin.series) > 2000
+
+
+def test_main_freezes_objects_only_as_the_program(tmp_path, monkeypatch, capsys) -> None:
+    """``drtwin run`` skips the final cyclic collection when main is the program (argv
+    None, as ``python -m app.cli`` and the console script call it), never in a caller's
+    process (argv given: tests, embedding)."""
+    import gc
+
+    from app import cli
+
+    monkeypatch.setenv("DRTWIN_HISTORY", "off")
+    path = tmp_path / "soak.yaml"
+    path.write_text(SOAK)
+    frozen = []
+    monkeypatch.setattr(cli, "_exiting", lambda: frozen.append(gc.get_freeze_count()))
+    assert cli.main(["run", str(path)]) == 0
+    assert frozen == []
+    monkeypatch.setattr("sys.argv", ["drtwin", "run", str(path)])
+    assert cli.main() == 0
+    assert len(frozen) == 1
+    assert "soak" in capsys.readouterr().out

@@ -572,7 +572,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Step {step.index + 1} ({step.do}): {step.message}",
                                          10000)
         c = self.controller
-        if c.runner.done and c.mode == "autoplay" and not self._verdict_shown:
+        if c.step_progress().done and c.mode == "autoplay" and not self._verdict_shown:
             self._verdict_shown = True  # once a run (reset on load)
             text = c.verdict()
             self.last_verdict = text

@@ -274,13 +274,7 @@ def cmd_versus(args: argparse.Namespace) -> int:
     reports = [Runner(a).run(), Runner(b).run()]
     out = versus(*reports)
     out["files"] = {"a": args.file, "b": args.versus}
-    out["ok"] = {"a": reports[0]["ok"], "b": reports[1]["ok"]}
-    if args.json:
-        json.dump(out, sys.stdout, indent=1, default=str, allow_nan=False)
-        sys.stdout.write("\n")
-    else:
-        print(_versus_text(out, reports, summary))
-    return 0 if all(r["ok"] for r in reports) else 1
+    return _print_versus(args, out, reports, summary)
 
 
 def _versus_sessions(args: argparse.Namespace) -> int:
@@ -304,6 +298,12 @@ def _versus_sessions(args: argparse.Namespace) -> int:
     out = versus(*reports)
     out["files"] = {"a": args.trainee, "b": args.versus}
     out["scenario_file"] = args.file
+    return _print_versus(args, out, reports, summary)
+
+
+def _print_versus(args: argparse.Namespace, out: dict[str, Any],
+                  reports: list[dict[str, Any]], summary: Any) -> int:
+    """Print two runs side by side (JSON or text); exit 0 when both went as expected."""
     out["ok"] = {"a": reports[0]["ok"], "b": reports[1]["ok"]}
     if args.json:
         json.dump(out, sys.stdout, indent=1, default=str, allow_nan=False)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from twin import aar
-from twin.durations import DurationError, format_bytes, format_money, parse_duration
+from twin.durations import as_number, format_bytes, format_money
 
 __all__ = ["render_compare", "render_sweep", "write"]
 
@@ -310,22 +310,6 @@ def render_compare(result: Mapping[str, Any]) -> str:
 # -- the sweep --------------------------------------------------------------------------------
 
 
-def _as_number(v: Any) -> float | None:
-    if isinstance(v, bool):
-        return float(v)
-    if isinstance(v, (int, float)):
-        return float(v)
-    if isinstance(v, str):
-        try:
-            return float(v)
-        except ValueError:
-            try:
-                return parse_duration(v)
-            except DurationError:
-                return None
-    return None
-
-
 _Points = dict[str, list[tuple[float, Any, Any]]]
 
 
@@ -334,7 +318,7 @@ def _points(result: Mapping[str, Any]) -> tuple[str, list[str], _Points]:
     key = result["varied"][0] if result["varied"] else None
     good = [r for r in result["rows"] if not r.get("error")]
     cats: list[str] = []
-    if key is not None and any(_as_number(r.get(key)) is None for r in result["rows"]):
+    if key is not None and any(as_number(r.get(key)) is None for r in result["rows"]):
         cats = list(dict.fromkeys(str(r.get(key)) for r in result["rows"]))
     out: _Points = {}
     for r in good:
@@ -344,7 +328,7 @@ def _points(result: Mapping[str, Any]) -> tuple[str, list[str], _Points]:
         elif cats:
             x = float(cats.index(str(r.get(key))))
         else:
-            x = _as_number(r.get(key))
+            x = as_number(r.get(key))
         if x is not None:
             out.setdefault(r["strategy"], []).append((x, r.get("rpo_achieved_s"),
                                                       r.get("rto_s")))

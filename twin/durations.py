@@ -52,6 +52,24 @@ def parse_duration(value: object) -> float:
     return seconds
 
 
+def as_number(v: object) -> float | None:
+    """A value as a number for a plot's axis: numbers as they are, numeric strings and
+    durations ("12h") in seconds; None when it is neither (a strategy's name, say)."""
+    if isinstance(v, bool):
+        return float(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            try:
+                return parse_duration(v)
+            except DurationError:
+                return None
+    return None
+
+
 def _short(value: object) -> str:
     """A value for a message, at most about 60 characters (never the digits of a huge int)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:

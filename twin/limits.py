@@ -71,6 +71,8 @@ def shown(value: object) -> str:
     """A value for a message, at most about 60 characters (never the digits of a huge int)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
         return f"a whole number of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, str) and len(value) > 60:
+        value = value[:60]  # repr of a short prefix: linear in nothing but 60 characters
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

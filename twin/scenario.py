@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -459,9 +459,19 @@ def load_scenario_text(text: str, path: str = "<text>") -> Scenario:
     return _read(text, path, None if path == "<text>" else path)
 
 
+_T = TypeVar("_T")
+
+
 def _read(text: str, path: str, scenario_path: str | None) -> Scenario:
+    return _guarded(lambda: _Reader(text, path).read(scenario_path), text, path, "the scenario")
+
+
+def _guarded(read: Callable[[], _T], text: str, path: str, what: str) -> _T:
+    """``read()``, with every failure as a :class:`ScenarioError` that never shows a
+    password of ``text``: too deep a nesting, and a bug of ours (still no traceback for
+    the user; the cause is chained)."""
     try:
-        return _Reader(text, path).read(scenario_path)
+        return read()
     except ScenarioError as e:
         scrubbed = _scrub(e.message, text)
         if scrubbed == e.message:
@@ -471,9 +481,9 @@ def _read(text: str, path: str, scenario_path: str | None) -> Scenario:
         raise ScenarioError(
             f"the file nests too deeply (at most {MAX_DEPTH} levels)", path
         ) from None
-    except Exception as e:  # a bug of ours: still no traceback for the user (the cause is chained)
+    except Exception as e:
         raise ScenarioError(
-            f"internal error while reading the scenario ({type(e).__name__}); please report "
+            f"internal error while reading {what} ({type(e).__name__}); please report "
             "it with the file", path,
         ) from e  # fmt: skip
 
@@ -629,12 +639,7 @@ def _show(value: Any, where: Iterable[str | int] = ()) -> str:
     """A value for a message: short, and never a password."""
     if _secret(where):
         return "the password"
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
-        return f"a whole number of about {int(value.bit_length() * 0.30103)} digits"
-    if isinstance(value, str) and len(value) > 60:
-        value = value[:60]  # repr of a short prefix: linear in nothing but 60 characters
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return L.shown(value)
 
 
 def _tag_problem(tag: str, where: Iterable[str | int], fix: str) -> str:
@@ -1487,17 +1492,4 @@ def read_steps_text(text: str, path: str, scenario: Scenario, *, keys: Iterable[
                 seconds[key] = r.duration(value, (key,))
         return StepsFile(data, built.steps, tuple(raw_steps), seconds)
 
-    try:
-        return read()
-    except ScenarioError as e:
-        scrubbed = _scrub(e.message, text)
-        if scrubbed == e.message:
-            raise
-        raise ScenarioError(scrubbed, e.path, e.line, e.field) from None
-    except RecursionError:
-        raise ScenarioError(f"the file nests too deeply (at most {MAX_DEPTH} levels)",
-                            path) from None
-    except Exception as e:  # a bug of ours: still no traceback for the user
-        raise ScenarioError(
-            f"internal error while reading the file ({type(e).__name__}); please report it "
-            "with the file", path) from e
+    return _guarded(read, text, path, "the file")

@@ -16,7 +16,7 @@ from typing import Any
 
 from app.format import format_bytes, format_duration, format_money
 from app.theme import C
-from twin.durations import DurationError, parse_duration
+from twin.durations import as_number
 
 # the log axis: x = log10(seconds)
 LOG_MIN = -3.0  # 1 ms
@@ -208,23 +208,6 @@ def lanes(result: Mapping[str, Any]) -> list[Lane]:
 
 
 # -- sweeps -----------------------------------------------------------------------------------
-
-
-def as_number(v: Any) -> float | None:
-    """A varied value as a number for a plot's x axis (durations in seconds)."""
-    if isinstance(v, bool):
-        return float(v)
-    if isinstance(v, (int, float)):
-        return float(v)
-    if isinstance(v, str):
-        try:
-            return float(v)
-        except ValueError:
-            try:
-                return parse_duration(v)
-            except DurationError:
-                return None
-    return None
 
 
 @dataclass(frozen=True)

@@ -79,3 +79,6 @@ def copy_type(mode: str, short: bool = False) -> str:
     ``global-mirror-change-volumes`` → ``Global Mirror with change volumes`` / ``GM-CV``."""
     names = COPY_TYPES.get(str(mode))
     return str(mode) if names is None else names[1 if short else 0]
+
+
+format_left = durations.format_left  # ``about 24m left``

@@ -521,3 +521,41 @@ def test_a_new_scenario_resets_the_console(qtbot: QtBot) -> None:
     c.load(load_scenario_text("name: other\nstart: unpaired\n"))
     assert con.failover_dialogs == {}
     assert con.create_button.isVisible() and not con.failover_box.isEnabled()
+
+
+def test_an_action_that_takes_simulated_time_says_how_long_is_left(qtbot: QtBot) -> None:
+    """Do it on an action the clock must finish (adding nodes, the ToR switches, the
+    routes) stays unticked and says it is in progress and about how long is left, counting
+    down as the clock runs, until it is done."""
+    c = make("paired")
+    assert c.apply(A.StartFailover("dallas", "unplanned")).ok
+    con = console(qtbot, c, "dallas")
+    dlg = con.open_failover_dialog()
+    cl = dlg.checklist
+    rec = c.twin.system.recovery
+    free = c.state()["racks"]["dallas"]["compute_nodes"]["total"]
+    free -= c.state()["racks"]["dallas"]["compute_nodes"]["in_cloud_groups"]
+    assert free >= 2
+    click(qtbot, cl.buttons["add-compute-nodes"])
+    nodes = c.state()["racks"]["dallas"]["compute_nodes"]
+    assert nodes["adding"] == free
+    assert nodes["adding_left_s"] == pytest.approx(free * rec.node_add_s)
+    first = cl.statuses["add-compute-nodes"].text()
+    minutes = round(free * rec.node_add_s / 60)
+    assert "in progress" in first and "left" in first, first
+    assert not cl.boxes["add-compute-nodes"].isChecked()
+    c.advance(rec.node_add_s * 1.5)
+    later = cl.statuses["add-compute-nodes"].text()
+    assert later != first and "in progress" in later, later
+    assert c.state()["racks"]["dallas"]["compute_nodes"]["adding_left_s"] == pytest.approx(
+        (free - 1.5) * rec.node_add_s)
+    assert f"{minutes}m" in first or f"{minutes // 60}h" in first, first
+
+    click(qtbot, cl.buttons["configure-tor-switches"])
+    tor = cl.statuses["configure-tor-switches"].text()
+    assert c.state()["racks"]["dallas"]["tor_left_s"] == pytest.approx(rec.tor_configure_s)
+    assert f"about {round(rec.tor_configure_s / 60)}m left" in tor, tor
+    c.advance(rec.tor_configure_s + 1)
+    assert c.state()["racks"]["dallas"]["tor_left_s"] is None
+    assert cl.boxes["configure-tor-switches"].isChecked()
+    assert "in progress" not in cl.statuses["configure-tor-switches"].text()

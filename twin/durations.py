@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import re
 
+from twin.limits import shown as _short
+
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$")
@@ -70,14 +72,6 @@ def as_number(v: object) -> float | None:
     return None
 
 
-def _short(value: object) -> str:
-    """A value for a message, at most about 60 characters (never the digits of a huge int)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
-        return f"a whole number of about {int(value.bit_length() * 0.30103)} digits"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def format_duration(seconds: float) -> str:
     """Short human form: ``1h 02m 03s``, ``4m 05s``, ``12.3s``, ``250ms``."""
     if seconds is None or not math.isfinite(seconds):
@@ -95,6 +89,19 @@ def format_duration(seconds: float) -> str:
     if h:
         return f"{h}h {m:02d}m {s:02d}s"
     return f"{m}m {s:02d}s"
+
+
+def format_left(seconds: float) -> str:
+    """A time still to go, rounded as a person says it: ``about 40s left``, ``about 24m
+    left``, ``about 1h 10m left`` (``format_duration`` of the rounded time, without the
+    zero seconds); ``almost done`` under 5 s."""
+    if seconds is None or not math.isfinite(seconds):
+        return "time left unknown"
+    if seconds < 5:
+        return "almost done"
+    step = 5 if seconds < 60 else 60
+    text = format_duration(float(step * round(seconds / step)))
+    return f"about {text.removesuffix(' 00s').replace('.0s', 's')} left"
 
 
 def format_bytes(n: float | None) -> str:

@@ -72,7 +72,12 @@ class Network:
         n = self.racks[rack]
         return {"tor_configured": n.tor_configured, "advertising": self.advertising(rack),
                 "routes_converging": n.route_target is not None,
-                "tor_configuring": n.tor_handle is not None}
+                "routes_left_s": self._left(n.route_handle),
+                "tor_configuring": n.tor_handle is not None,
+                "tor_left_s": self._left(n.tor_handle)}
+
+    def _left(self, h: Handle | None) -> float | None:
+        return None if h is None or not h.active else max(0.0, h.time - self.clock.now)
 
     # -- actions -------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ class ComputeNodesDoc(TypedDict):
     quiesced: int
     failed: int
     adding: int
+    adding_left_s: float | None  # until the last node being added is in its cloud group
     failed_nodes: list[int]  # indices from 0, as in compute:<rack>:<i>
 
 
@@ -45,7 +46,9 @@ class RackDoc(TypedDict):
     tor_configured: bool
     advertising: bool
     routes_converging: bool
+    routes_left_s: float | None  # until the routers have converged
     tor_configuring: bool
+    tor_left_s: float | None  # until the ToR switches are configured
     storage_failed: bool
     management_nodes_failed: int
     console_answers: bool  # up, with a working management node
@@ -138,6 +141,7 @@ class WorkloadDoc(TypedDict):
     reachable: bool
     status: WorkloadStatus
     reason: str
+    starting_left_s: float | None  # until a starting workload runs (the twin's own draw)
     middleware: str
     needs: list[str]
     deployed: bool  # made by a deploy during the run (its disks replicate nowhere)

@@ -581,7 +581,7 @@ class Twin:
             site = self.site.racks[name]
             out[name] = {
                 "status": site.status,
-                "compute_nodes": self.workloads.nodes[name].to_dict(),
+                "compute_nodes": self.workloads.nodes_doc(name),
                 **self.network.rack_doc(name),
                 "storage_failed": site.storage_failed,
                 "management_nodes_failed": site.management_nodes_failed,

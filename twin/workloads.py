@@ -86,10 +86,14 @@ class ComputeNodes:
     def usable(self) -> int:
         return max(0, min(self.in_cloud_groups, self.total - len(self.failed)))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, now: float, per_node_s: float) -> dict[str, Any]:
+        h = self.add_handle
+        left = (None if not self.adding or h is None or not h.active
+                else max(0.0, h.time - now) + (self.adding - 1) * per_node_s)
         return {"total": self.total, "in_cloud_groups": self.in_cloud_groups,
                 "quiesced": self.total if self.quiesced else 0, "failed": len(self.failed),
-                "adding": self.adding, "failed_nodes": sorted(self.failed)}
+                "adding": self.adding, "adding_left_s": left,
+                "failed_nodes": sorted(self.failed)}
 
 
 class Workloads:
@@ -143,6 +147,9 @@ class Workloads:
     def cores_free(self, rack: str) -> int:
         return self.nodes[rack].usable * CORES_PER_COMPUTE_NODE - self.cores_used(rack)
 
+    def nodes_doc(self, rack: str) -> dict[str, Any]:
+        return self.nodes[rack].to_dict(self.clock.now, self.system.recovery.node_add_s)
+
     def state_doc(self, reachable: Callable[[Workload], bool],
                   write_mb_s: Callable[[str, str | None], tuple[float, float]]
                   ) -> dict[str, Any]:
@@ -151,7 +158,11 @@ class Workloads:
             writes, demand = write_mb_s(w.name, w.rack) if w.status == WS.RUNNING else (0, 0)
             out[w.name] = {
                 "rack": w.rack, "reachable": reachable(w), "status": w.status,
-                "reason": w.reason, "middleware": w.cfg.middleware,
+                "reason": w.reason,
+                "starting_left_s": (max(0.0, w.handle.time - self.clock.now)
+                                    if w.status == WS.STARTING and w.handle is not None
+                                    and w.handle.active else None),
+                "middleware": w.cfg.middleware,
                 "needs": list(w.cfg.needs), "deployed": w.deployed,
                 "write_mb_s": writes, "demand_mb_s": demand,
                 "throttled": writes < demand * (1 - 1e-9),

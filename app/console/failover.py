@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.console.message import ApplyFn, MessageLine, State
 from app.console.replication import r19c_warning
-from app.format import format_pct
+from app.format import format_left, format_pct
 from app.theme import BUSY_TEXT, MUTED_TEXT, OK_TEXT, C
 from twin import actions as A
 from twin.events import Result
@@ -61,6 +61,12 @@ def _rack_doc(s: State, rack: str) -> State:
     return s.get("racks", {}).get(rack, {})
 
 
+def _busy(text: str, left_s: float | None) -> str:
+    """An action under way: the clock must run for it to finish (``in progress, about
+    24m left``)."""
+    return f"{text}: in progress, {format_left(left_s)}" if left_s is not None else f"{text}…"
+
+
 def _items(rack: str, texts: Sequence[tuple[str, str]]) -> list[ChecklistItem]:
     """The console's manual actions for ``rack``, each with how the twin shows it done and,
     where the twin can perform it, the action that does it."""
@@ -75,6 +81,9 @@ def _items(rack: str, texts: Sequence[tuple[str, str]]) -> list[ChecklistItem]:
         done = bool(r.get("initial_copy_complete")) and bool(m.get("initial_copy_complete"))
         text = (f"storage {r.get('state', '?')} {format_pct(r.get('progress'))}, "
                 f"management data {format_pct(m.get('progress'))}")
+        etas = [x for x in (r.get("eta_s"), m.get("eta_s")) if x is not None]
+        if not done and etas:
+            text += f"; copying, {format_left(max(etas))}"
         return done, text, False
 
     def stopped(s: State) -> tuple[bool, str, bool]:
@@ -87,7 +96,7 @@ def _items(rack: str, texts: Sequence[tuple[str, str]]) -> list[ChecklistItem]:
     def withdrawn(s: State) -> tuple[bool, str, bool]:
         d = _rack_doc(s, rack)
         if d.get("routes_converging"):
-            return False, "routers converging…", True
+            return False, _busy("routers converging", d.get("routes_left_s")), True
         if d.get("advertising"):
             return False, f"routers advertise {rack}'s addresses", False
         return True, f"routers do not advertise {rack}", False
@@ -97,7 +106,7 @@ def _items(rack: str, texts: Sequence[tuple[str, str]]) -> list[ChecklistItem]:
         inside, total, adding = n.get("in_cloud_groups", 0), n.get("total", 0), n.get("adding", 0)
         text = f"{inside}/{total} in cloud groups"
         if adding:
-            return False, f"{text}, adding {adding}…", True
+            return False, _busy(f"{text}, adding {adding}", n.get("adding_left_s")), True
         return inside > 0, text, False
 
     def tor(s: State) -> tuple[bool, str, bool]:
@@ -105,7 +114,7 @@ def _items(rack: str, texts: Sequence[tuple[str, str]]) -> list[ChecklistItem]:
         if d.get("tor_configured"):
             return True, "ToR switches configured", False
         if d.get("tor_configuring"):
-            return False, "configuring…", True
+            return False, _busy("configuring", d.get("tor_left_s")), True
         return False, "not configured for the takeover", False
 
     def started(s: State) -> tuple[bool, str, bool]:
@@ -116,7 +125,9 @@ def _items(rack: str, texts: Sequence[tuple[str, str]]) -> list[ChecklistItem]:
         failed = sum(1 for w in here if w.get("status") == "failed")
         text = f"{running}/{len(ws)} running on {rack}"
         if busy:
-            text += f", {busy} starting"
+            lefts = [w["starting_left_s"] for w in here
+                     if w.get("status") == "starting" and w.get("starting_left_s") is not None]
+            text = _busy(f"{text}, {busy} starting", max(lefts) if lefts else None)
         if failed:
             text += f", {failed} failed"
         return bool(ws) and running == len(ws), text, busy > 0 and not failed
@@ -124,7 +135,7 @@ def _items(rack: str, texts: Sequence[tuple[str, str]]) -> list[ChecklistItem]:
     def advertised(s: State) -> tuple[bool, str, bool]:
         d = _rack_doc(s, rack)
         if d.get("routes_converging"):
-            return False, "routers converging…", True
+            return False, _busy("routers converging", d.get("routes_left_s")), True
         if d.get("advertising"):
             return True, f"routers advertise {rack}'s addresses", False
         return False, f"routers do not advertise {rack}", False

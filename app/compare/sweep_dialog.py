@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from app.compare import model
 from app.compare.jobs import Job
 from app.compare.view import plot_widget
-from app.format import format_duration
+from app.format import format_duration, format_left
 from app.theme import C
 
 if TYPE_CHECKING:
@@ -293,7 +293,7 @@ class SweepDialog(QWidget):
         elapsed = self._clock.elapsed() / 1000.0
         eta = elapsed / done * (total - done) if done else None
         self.progress.setFormat(f"{done} / {total} runs" + (
-            f" · about {format_duration(round(eta))} left" if eta is not None and done < total
+            f" · {format_left(eta)}" if eta is not None and done < total
             else ""))
 
     def _idle(self) -> None:

@@ -66,3 +66,17 @@ def test_a_session_saved_as_a_scenario_replays_to_the_same_state(qtbot) -> None:
     again = replay.twin.state()
     assert json.dumps(again, sort_keys=True) == json.dumps(live, sort_keys=True)
     assert [e.to_dict() for e in replay.twin.events] == [e.to_dict() for e in c.twin.events]
+
+
+def test_the_first_next_event_applies_the_first_step(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Next event on a fresh scenario whose first step is due before any engine event
+    runs to that step and applies it: the clock never moves without the step."""
+    c = Controller(load_scenario_text(
+        "name: next\nstart: paired\nsteps:\n"
+        "  - {at: 30s, do: cut-link, link: fc}\n"
+        "  - {at: 2h, do: restore-link, link: fc}\n"))
+    assert c.step_progress().next_index == 0
+    c.step_event()
+    assert c.now == 30
+    assert c.step_progress().next_index == 1
+    assert not c.state()["links"]["fc"]["up"]

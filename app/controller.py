@@ -61,11 +61,26 @@ class StepProgress(NamedTuple):
     waiting: bool
 
 
+class DropRequest:
+    """The run is about to be dropped (another scenario, a restart, a mode switch, the
+    window closing): ``what`` for (``"restart the scenario"``). A slot of
+    ``Controller.dropRequested`` keeps the run with :meth:`keep` (app/session/keeper.py:
+    the trainee's unsaved work)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.kept = False
+
+    def keep(self) -> None:
+        self.kept = True
+
+
 class Controller(QObject):
     frame = Signal()  # state changed: redraw (emitted at most once per frame)
     actionResult = Signal(object)  # twin.events.Result of an action from the GUI
     stepFinished = Signal(object)  # twin.runner.StepResult of a scenario step
     scenarioLoaded = Signal()  # a new Twin: views rebuild (controller.graph())
+    dropRequested = Signal(object)  # a DropRequest before the run is dropped: may keep it
     playingChanged = Signal(bool)
     speedChanged = Signal(float)
 
@@ -80,11 +95,26 @@ class Controller(QObject):
         # the actions applied from the GUI, at their simulated time: with the scenario's
         # steps that ran, the session as a scenario (twin/recording.py)
         self.recorded: list[tuple[float, Action]] = []
-        self.load(scenario)
+        self._load(scenario)
 
     # -- scenario ---------------------------------------------------------------------------
+    # Every (re)load drops the run: first ``dropRequested`` (``may_drop``), and a slot that
+    # keeps the run (an unsaved trainee session the user will not lose) cancels the load.
 
-    def load(self, scenario: Scenario) -> None:
+    def may_drop(self, what: str) -> bool:
+        """Whether the run may be dropped to ``what`` (asks ``dropRequested``'s slots)."""
+        request = DropRequest(what)
+        self.dropRequested.emit(request)
+        return not request.kept
+
+    def load(self, scenario: Scenario, what: str = "load the scenario again") -> bool:
+        """Start ``scenario`` afresh (False: a slot of ``dropRequested`` kept the run)."""
+        if not self.may_drop(what):
+            return False
+        self._load(scenario)
+        return True
+
+    def _load(self, scenario: Scenario) -> None:
         self.pause()
         self.scenario = scenario
         self.twin = Twin(scenario.system, seed=scenario.seed, start=scenario.start)
@@ -98,16 +128,18 @@ class Controller(QObject):
         self.scenarioLoaded.emit()
         self._emit_frame()
 
-    def open(self, path: str | Path) -> Scenario:
+    def open(self, path: str | Path) -> Scenario | None:
         """Load a scenario file; raises twin.scenario.ScenarioError for a bad one, leaving
-        the current scenario untouched."""
+        the current scenario untouched. None: the current run was kept (``may_drop``)."""
         scenario = load_scenario(str(path))
+        if not self.may_drop(f"open {scenario.name}"):
+            return None
         self._trainee = None  # a new scenario opens in autoplay
-        self.load(scenario)
+        self._load(scenario)
         return scenario
 
-    def restart(self) -> None:
-        self.load(self.scenario)
+    def restart(self) -> bool:
+        return self.load(self.scenario, "restart the scenario")
 
     # -- the one command path --------------------------------------------------------------
 
@@ -431,7 +463,8 @@ class Controller(QObject):
                                  f"{where}{e.message}")
         except (csv.Error, yaml.YAMLError, ValueError) as e:
             return Result(False, f"{source}: cannot read it as a timeline ({e})")
-        self.load(scenario)
+        if not self.load(scenario, "import a new timeline"):
+            return Result(False, f"{source}: not imported: the trainee's session was kept")
         self.instructorChanged.emit()
         return Result(True, f"{len(steps)} steps imported from {source}; the exercise "
                             "starts again")
@@ -455,16 +488,19 @@ class Controller(QObject):
     _chapters: tuple[Scenario, list[Chapter]] | None = None
     _following = False  # _follow is connected to frame
 
-    def jump_to(self, t: float) -> None:
+    def jump_to(self, t: float) -> bool:
         """Replay the scenario from its start to simulated time ``t`` (a chapter): the
-        actions applied here are dropped, the run is the scenario's own."""
+        actions applied here are dropped, the run is the scenario's own (False: the run was
+        kept, ``may_drop``)."""
         playing = self.playing
+        if not self.load(self.scenario, "replay the scenario from its start"):
+            return False
         hold, self.hold_at = self.hold_at, None
-        self.load(self.scenario)
         self.advance_to(t)
         self.hold_at = hold
         if playing:
             self.play()
+        return True
 
 
     def summary(self) -> dict[str, Any]:
@@ -649,15 +685,22 @@ class Controller(QObject):
     def trainee_name(self) -> str | None:
         return self._trainee[0] if self._trainee is not None else None
 
-    def play_as_trainee(self, name: str | None) -> None:
-        """Restart the scenario in trainee mode, played by ``name``."""
+    def play_as_trainee(self, name: str | None) -> bool:
+        """Restart the scenario in trainee mode, played by ``name`` (False: the run was
+        kept, ``may_drop``)."""
+        if not self.may_drop("start a new trainee session"):
+            return False
         self._trainee = ((name or "").strip() or None,)
-        self.load(self.scenario)
+        self._load(self.scenario)
+        return True
 
-    def play_autoplay(self) -> None:
-        """Restart the scenario in autoplay (every step runs)."""
+    def play_autoplay(self) -> bool:
+        """Restart the scenario in autoplay (every step runs); False: the run was kept."""
+        if not self.may_drop("go back to autoplay"):
+            return False
         self._trainee = None
-        self.load(self.scenario)
+        self._load(self.scenario)
+        return True
 
     @property
     def session_over(self) -> bool:

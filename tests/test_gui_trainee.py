@@ -31,8 +31,8 @@ SITE_LOSS = ROOT / "scenarios" / "unplanned-site-loss.yaml"
 
 @pytest.fixture(autouse=True)
 def no_blocking_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Closing a window with an unsaved session asks; a test answers Yes (never blocks)."""
-    monkeypatch.setattr(mode, "ask", lambda *a: True)
+    """An error message would block; the session keeper's question answers Discard
+    (tests/conftest.py)."""
     monkeypatch.setattr(mode.QMessageBox, "warning", lambda *a: None)
 
 
@@ -149,7 +149,7 @@ def test_a_whole_trainee_session(qtbot: Any, tmp_path: Path,
     saved = tmp_path / "session.yaml"
     monkeypatch.setattr(mode, "save_path", lambda *a: str(saved))
     qtbot.mouseClick(dlg2.save_button, Qt.MouseButton.LeftButton)
-    assert saved.is_file() and not t.unsaved()
+    assert saved.is_file() and not w.keeper.unsaved()
     session = load_session(saved, c.scenario)
     assert session.trainee == "ann" and len(session.hints) == 1
     assert [s.expect for s in session.steps][0] == "refused"
@@ -196,16 +196,19 @@ def test_the_time_limit_ends_the_session(qtbot: Any, tmp_path: Path) -> None:
 
 def test_quit_asks_before_discarding_unsaved_trainee_actions(
         qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.session import keeper
+
     w = make_window(qtbot, tmp_path)
     c, t = w.controller, w.trainee
     t.start("cy")
     c.advance_to(3700)
     c.apply(A.StartFailover("dallas", type="unplanned"))
     asked: list[str] = []
-    monkeypatch.setattr(mode, "ask", lambda parent, title, text: asked.append(text) or False)
+    monkeypatch.setattr(keeper, "question",
+                        lambda parent, title, text, detail: asked.append(text) or keeper.CANCEL)
     ev = QCloseEvent()
     w.closeEvent(ev)
-    assert asked and "1 action" in asked[0] and not ev.isAccepted()
+    assert asked and "1 console action" in asked[0] and not ev.isAccepted()
     w.restart()  # asked again, kept
     assert len(asked) == 2 and c.now == pytest.approx(3700)
     t.save_session(tmp_path / "s.yaml")

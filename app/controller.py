@@ -53,12 +53,13 @@ class VolumeArrays(NamedTuple):
 
 
 class StepProgress(NamedTuple):
-    """Where the scenario's timeline is: all done, the index of the next step, and
-    whether that step is waiting for a condition."""
+    """Where the scenario's timeline is: all done, the index of the next step, whether
+    that step is waiting for a condition, and when that wait times out."""
 
     done: bool
     next_index: int
     waiting: bool
+    wait_deadline_s: float | None = None
 
 
 class DropRequest:
@@ -222,8 +223,10 @@ class Controller(QObject):
         return self.twin.events
 
     def step_progress(self) -> StepProgress:
-        """The scenario runner's position: ``scenario.next_step``/``scenario.waiting``."""
-        return StepProgress(self.runner.done, self.runner.next_index, self.runner.waiting)
+        """The scenario runner's position: ``scenario.next_step``/``scenario.waiting``
+        (and the wait's deadline)."""
+        return StepProgress(self.runner.done, self.runner.next_index, self.runner.waiting,
+                            self.runner.wait_deadline_s)
 
     # -- time ---------------------------------------------------------------------------------
 

@@ -60,10 +60,20 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def format_duration(seconds: float) -> str:
-    """Short human form: ``1h 02m 03s``, ``4m 05s``, ``12.3s``, ``250ms``."""
+def format_duration(seconds: float, approx: bool = False) -> str:
+    """Short human form: ``1h 02m 03s``, ``4m 05s``, ``12.3s``, ``250ms``. ``approx``: to
+    the nearest minute, as a countdown says it (``24m``, ``1h 05m``, ``2d 03h``; under a
+    minute, whole seconds: ``40s``)."""
     if seconds is None or not math.isfinite(seconds):
         return "—"
+    if approx:
+        if seconds < 59.5:
+            return f"{max(0.0, seconds):.0f}s"
+        if seconds >= 86400 - 1800:  # a day or more: to the hour
+            d, h = divmod(int(round(seconds / 3600)), 24)
+            return f"{d}d {h:02d}h"
+        h, m = divmod(int(round(seconds / 60)), 60)
+        return f"{h}h {m:02d}m" if h else f"{m}m"
     if seconds < 1:
         return f"{seconds * 1000:.0f}ms"
     if seconds < 60:

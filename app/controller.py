@@ -82,6 +82,9 @@ class Controller(QObject):
     stepFinished = Signal(object)  # twin.runner.StepResult of a scenario step
     scenarioLoaded = Signal()  # a new Twin: views rebuild (controller.graph())
     dropRequested = Signal(object)  # a DropRequest before the run is dropped: may keep it
+    # an autoplay run's timeline has ended (its last step ran): the run report at that
+    # moment, as `drtwin run` ends it; once per run (app/session/recorder.py keeps it)
+    runEnded = Signal(object)
     playingChanged = Signal(bool)
     speedChanged = Signal(float)
 
@@ -123,6 +126,7 @@ class Controller(QObject):
         self.recorded = []
         self._attempts: list[tuple[float, Action]] = []  # every GUI action, refused too
         self._timelines: list[_Timeline] = []  # the branches, once Branch here is used
+        self._ended: set[int] = set()  # the runners whose end runEnded has said
         self._state: StateDoc | None = None
         self._volumes: VolumeArrays | None = None
         self._graph: nx.Graph | None = None
@@ -268,7 +272,11 @@ class Controller(QObject):
         t = self.twin.now + dt
         if self.hold_at is not None and self.twin.now < self.hold_at < t:
             t = self.hold_at
-        self._finished(self.runner.advance_to(self._until(t)))
+        until = self._until(t)
+        if self._may_end():  # stop at the last step: the report as `drtwin run` ends it
+            self._finished(self.runner.advance_to(until, settle=False))
+            self._end_of_run()
+        self._finished(self.runner.advance_to(until))
         self._emit_frame()
         self._after_advance()
 
@@ -307,7 +315,22 @@ class Controller(QObject):
     def _emit_frame(self) -> None:
         self._state = None
         self._volumes = None
+        self._end_of_run()  # however the last step came (played, stepped, fired now)
         self.frame.emit()
+
+    # -- the end of an autoplay run: said once per run (runEnded) ----------------------------
+
+    def _may_end(self) -> bool:
+        """An autoplay run with a timeline that has not ended yet."""
+        return (self.mode == "autoplay" and bool(self.scenario.steps)
+                and id(self.runner) not in self._ended)
+
+    def _end_of_run(self) -> None:
+        if self._may_end() and self.runner.done:
+            self._ended.add(id(self.runner))
+            self._state = None
+            self._volumes = None
+            self.runEnded.emit(self.runner.report())
 
     # -- the instructor station (issue 11; app/instructor/) ---------------------------------
     # The instructor's controls over the runner's pending timeline, each at the current

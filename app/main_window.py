@@ -31,7 +31,7 @@ from app.deferred import after_first_paint
 from app.event_log import EventLog
 from app.presenter import Presenter
 from app.resources import icon
-from app.session import SessionKeeper
+from app.session import RunRecorder, SessionKeeper
 from app.status import PILLS, pill_caps, pills
 from app.timebar import TimeBar
 from app.topology import Legend, TopologyView
@@ -595,6 +595,7 @@ class MainWindow(QMainWindow):
         self.trainee = TraineeMode(self.controller, self)
         self.keeper = SessionKeeper(self.controller, self, save=self.trainee.save_session)
         self.trainee.sessionSaved.connect(self.keeper.mark_saved)
+        self.recorder = RunRecorder(self.controller, self)  # an autoplay run's end, kept
 
     # -- settings -----------------------------------------------------------------------------------
 

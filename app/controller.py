@@ -53,12 +53,27 @@ class VolumeArrays(NamedTuple):
 
 
 class StepProgress(NamedTuple):
-    """Where the scenario's timeline is: all done, the index of the next step, and
-    whether that step is waiting for a condition."""
+    """Where the scenario's timeline is: all done, the index of the next step, whether
+    that step is waiting for a condition, and when that wait times out."""
 
     done: bool
     next_index: int
     waiting: bool
+    wait_deadline_s: float | None = None
+
+
+class DropRequest:
+    """The run is about to be dropped (another scenario, a restart, a mode switch, the
+    window closing): ``what`` for (``"restart the scenario"``). A slot of
+    ``Controller.dropRequested`` keeps the run with :meth:`keep` (app/session/keeper.py:
+    the trainee's unsaved work)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.kept = False
+
+    def keep(self) -> None:
+        self.kept = True
 
 
 class Controller(QObject):
@@ -66,6 +81,10 @@ class Controller(QObject):
     actionResult = Signal(object)  # twin.events.Result of an action from the GUI
     stepFinished = Signal(object)  # twin.runner.StepResult of a scenario step
     scenarioLoaded = Signal()  # a new Twin: views rebuild (controller.graph())
+    dropRequested = Signal(object)  # a DropRequest before the run is dropped: may keep it
+    # an autoplay run's timeline has ended (its last step ran): the run report at that
+    # moment, as `drtwin run` ends it; once per run (app/session/recorder.py keeps it)
+    runEnded = Signal(object)
     playingChanged = Signal(bool)
     speedChanged = Signal(float)
 
@@ -80,11 +99,26 @@ class Controller(QObject):
         # the actions applied from the GUI, at their simulated time: with the scenario's
         # steps that ran, the session as a scenario (twin/recording.py)
         self.recorded: list[tuple[float, Action]] = []
-        self.load(scenario)
+        self._load(scenario)
 
     # -- scenario ---------------------------------------------------------------------------
+    # Every (re)load drops the run: first ``dropRequested`` (``may_drop``), and a slot that
+    # keeps the run (an unsaved trainee session the user will not lose) cancels the load.
 
-    def load(self, scenario: Scenario) -> None:
+    def may_drop(self, what: str) -> bool:
+        """Whether the run may be dropped to ``what`` (asks ``dropRequested``'s slots)."""
+        request = DropRequest(what)
+        self.dropRequested.emit(request)
+        return not request.kept
+
+    def load(self, scenario: Scenario, what: str = "load the scenario again") -> bool:
+        """Start ``scenario`` afresh (False: a slot of ``dropRequested`` kept the run)."""
+        if not self.may_drop(what):
+            return False
+        self._load(scenario)
+        return True
+
+    def _load(self, scenario: Scenario) -> None:
         self.pause()
         self.scenario = scenario
         self.twin = Twin(scenario.system, seed=scenario.seed, start=scenario.start)
@@ -92,22 +126,25 @@ class Controller(QObject):
         self.recorded = []
         self._attempts: list[tuple[float, Action]] = []  # every GUI action, refused too
         self._timelines: list[_Timeline] = []  # the branches, once Branch here is used
+        self._ended: set[int] = set()  # the runners whose end runEnded has said
         self._state: StateDoc | None = None
         self._volumes: VolumeArrays | None = None
         self._graph: nx.Graph | None = None
         self.scenarioLoaded.emit()
         self._emit_frame()
 
-    def open(self, path: str | Path) -> Scenario:
+    def open(self, path: str | Path) -> Scenario | None:
         """Load a scenario file; raises twin.scenario.ScenarioError for a bad one, leaving
-        the current scenario untouched."""
+        the current scenario untouched. None: the current run was kept (``may_drop``)."""
         scenario = load_scenario(str(path))
+        if not self.may_drop(f"open {scenario.name}"):
+            return None
         self._trainee = None  # a new scenario opens in autoplay
-        self.load(scenario)
+        self._load(scenario)
         return scenario
 
-    def restart(self) -> None:
-        self.load(self.scenario)
+    def restart(self) -> bool:
+        return self.load(self.scenario, "restart the scenario")
 
     # -- the one command path --------------------------------------------------------------
 
@@ -190,8 +227,10 @@ class Controller(QObject):
         return self.twin.events
 
     def step_progress(self) -> StepProgress:
-        """The scenario runner's position: ``scenario.next_step``/``scenario.waiting``."""
-        return StepProgress(self.runner.done, self.runner.next_index, self.runner.waiting)
+        """The scenario runner's position: ``scenario.next_step``/``scenario.waiting``
+        (and the wait's deadline)."""
+        return StepProgress(self.runner.done, self.runner.next_index, self.runner.waiting,
+                            self.runner.wait_deadline_s)
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -233,7 +272,11 @@ class Controller(QObject):
         t = self.twin.now + dt
         if self.hold_at is not None and self.twin.now < self.hold_at < t:
             t = self.hold_at
-        self._finished(self.runner.advance_to(self._until(t)))
+        until = self._until(t)
+        if self._may_end():  # stop at the last step: the report as `drtwin run` ends it
+            self._finished(self.runner.advance_to(until, settle=False))
+            self._end_of_run()
+        self._finished(self.runner.advance_to(until))
         self._emit_frame()
         self._after_advance()
 
@@ -272,7 +315,22 @@ class Controller(QObject):
     def _emit_frame(self) -> None:
         self._state = None
         self._volumes = None
+        self._end_of_run()  # however the last step came (played, stepped, fired now)
         self.frame.emit()
+
+    # -- the end of an autoplay run: said once per run (runEnded) ----------------------------
+
+    def _may_end(self) -> bool:
+        """An autoplay run with a timeline that has not ended yet."""
+        return (self.mode == "autoplay" and bool(self.scenario.steps)
+                and id(self.runner) not in self._ended)
+
+    def _end_of_run(self) -> None:
+        if self._may_end() and self.runner.done:
+            self._ended.add(id(self.runner))
+            self._state = None
+            self._volumes = None
+            self.runEnded.emit(self.runner.report())
 
     # -- the instructor station (issue 11; app/instructor/) ---------------------------------
     # The instructor's controls over the runner's pending timeline, each at the current
@@ -431,7 +489,8 @@ class Controller(QObject):
                                  f"{where}{e.message}")
         except (csv.Error, yaml.YAMLError, ValueError) as e:
             return Result(False, f"{source}: cannot read it as a timeline ({e})")
-        self.load(scenario)
+        if not self.load(scenario, "import a new timeline"):
+            return Result(False, f"{source}: not imported: the trainee's session was kept")
         self.instructorChanged.emit()
         return Result(True, f"{len(steps)} steps imported from {source}; the exercise "
                             "starts again")
@@ -455,16 +514,19 @@ class Controller(QObject):
     _chapters: tuple[Scenario, list[Chapter]] | None = None
     _following = False  # _follow is connected to frame
 
-    def jump_to(self, t: float) -> None:
+    def jump_to(self, t: float) -> bool:
         """Replay the scenario from its start to simulated time ``t`` (a chapter): the
-        actions applied here are dropped, the run is the scenario's own."""
+        actions applied here are dropped, the run is the scenario's own (False: the run was
+        kept, ``may_drop``)."""
         playing = self.playing
+        if not self.load(self.scenario, "replay the scenario from its start"):
+            return False
         hold, self.hold_at = self.hold_at, None
-        self.load(self.scenario)
         self.advance_to(t)
         self.hold_at = hold
         if playing:
             self.play()
+        return True
 
 
     def summary(self) -> dict[str, Any]:
@@ -649,15 +711,22 @@ class Controller(QObject):
     def trainee_name(self) -> str | None:
         return self._trainee[0] if self._trainee is not None else None
 
-    def play_as_trainee(self, name: str | None) -> None:
-        """Restart the scenario in trainee mode, played by ``name``."""
+    def play_as_trainee(self, name: str | None) -> bool:
+        """Restart the scenario in trainee mode, played by ``name`` (False: the run was
+        kept, ``may_drop``)."""
+        if not self.may_drop("start a new trainee session"):
+            return False
         self._trainee = ((name or "").strip() or None,)
-        self.load(self.scenario)
+        self._load(self.scenario)
+        return True
 
-    def play_autoplay(self) -> None:
-        """Restart the scenario in autoplay (every step runs)."""
+    def play_autoplay(self) -> bool:
+        """Restart the scenario in autoplay (every step runs); False: the run was kept."""
+        if not self.may_drop("go back to autoplay"):
+            return False
         self._trainee = None
-        self.load(self.scenario)
+        self._load(self.scenario)
+        return True
 
     @property
     def session_over(self) -> bool:

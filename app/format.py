@@ -14,14 +14,15 @@ import math
 from twin import durations
 
 
-def format_duration(seconds: float | None) -> str:
+def format_duration(seconds: float | None, approx: bool = False) -> str:
     """``1h 02m 03s``, ``4m 05s``, ``12.3s``, ``250ms``; ``∞`` for an unbounded time (an
-    RPO with no consistent copy) and ``—`` for no value."""
+    RPO with no consistent copy) and ``—`` for no value. ``approx``: to the minute, for a
+    countdown (``about 24m left``)."""
     if seconds is None or math.isnan(seconds):
         return "—"
     if seconds == math.inf:
         return "∞"
-    return durations.format_duration(float(seconds))
+    return durations.format_duration(float(seconds), approx=approx)
 
 
 def format_bytes(n: float | None) -> str:

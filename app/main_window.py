@@ -31,6 +31,7 @@ from app.deferred import after_first_paint
 from app.event_log import EventLog
 from app.presenter import Presenter
 from app.resources import icon
+from app.session import RunRecorder, SessionKeeper
 from app.status import PILLS, pill_caps, pills
 from app.timebar import TimeBar
 from app.topology import Legend, TopologyView
@@ -401,7 +402,7 @@ class MainWindow(QMainWindow):
         """Open a scenario; a broken one shows the loader's message and keeps the current
         scenario. Returns True if the new scenario is loaded."""
         try:
-            self.controller.open(str(path))
+            opened = self.controller.open(str(path))
         except ScenarioError as e:
             where = e.path or str(path)
             if e.line is not None:
@@ -414,7 +415,7 @@ class MainWindow(QMainWindow):
         except OSError as e:
             self.error("Cannot open the scenario", f"Cannot read {path}: {e.strerror or e}")
             return False
-        return True
+        return opened is not None  # None: the trainee's unsaved session was kept
 
     def error(self, title: str, text: str, detail: str = "") -> None:
         """A modal error message (tests replace ``QMessageBox.critical``)."""
@@ -422,8 +423,6 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, title, f"{text}\n\n{detail}" if detail else text)
 
     def open_dialog(self) -> None:
-        if not self.trainee.may_discard("open another scenario"):
-            return
         bundled = resources.scenarios_dir()
         start = str(bundled if bundled.is_dir() else Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open scenario", start,
@@ -432,9 +431,8 @@ class MainWindow(QMainWindow):
             self.open_file(path)
 
     def restart(self) -> None:
-        if not self.trainee.may_discard("restart the scenario"):
-            return
-        self.controller.restart()
+        if not self.controller.restart():
+            return  # the trainee's unsaved session was kept (app/session/keeper.py)
         self.statusBar().showMessage("Scenario restarted", 4000)
 
     def recent_files(self) -> list[str]:
@@ -592,8 +590,12 @@ class MainWindow(QMainWindow):
 
     def _build_trainee(self) -> None:
         """Simulation > Play as trainee…, File > Save trainee session… / Export report…,
-        View > History…, the objectives dock (app/trainee/mode.py)."""
+        View > History…, the objectives dock (app/trainee/mode.py); and the keeper that
+        asks before a session with unsaved work is dropped (app/session/keeper.py)."""
         self.trainee = TraineeMode(self.controller, self)
+        self.keeper = SessionKeeper(self.controller, self, save=self.trainee.save_session)
+        self.trainee.sessionSaved.connect(self.keeper.mark_saved)
+        self.recorder = RunRecorder(self.controller, self)  # an autoplay run's end, kept
 
     # -- settings -----------------------------------------------------------------------------------
 
@@ -613,7 +615,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
-        if not self.trainee.may_discard("quit"):
+        if not self.controller.may_drop("quit"):
             event.ignore()
             return
         self.controller.pause()

@@ -16,6 +16,7 @@ colour and a label here.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
 
@@ -139,6 +140,14 @@ OK_TEXT = C.GREEN_DARK
 ERROR_TEXT = C.RED
 MUTED_TEXT = C.INK_SOFT
 BUSY_TEXT = C.AMBER_DARK
+
+
+def state_label(styles: Mapping[str, Style], state: object) -> str:
+    """The application's word for ``state`` in one of the maps above (the legend's, the
+    consoles', the topology's cards): its label, or its own words for a state the map
+    lacks (``some_state`` → ``some state``)."""
+    style = styles.get(str(state))
+    return style.label if style is not None else str(state).replace("_", " ")
 
 
 def legend_swatches(styles: dict[str, Style]) -> tuple[tuple[str, str], ...]:

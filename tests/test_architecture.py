@@ -130,7 +130,8 @@ def test_a_headless_run_imports_neither_qt_nor_networkx() -> None:
 APP = TWIN.parent / "app"
 # the rooms: a view and its parts; none may import another room
 ROOMS = ("app.topology", "app.console", "app.plots", "app.event_log", "app.timebar",
-         "app.instructor", "app.presenter", "app.branch", "app.compare", "app.trainee")
+         "app.instructor", "app.presenter", "app.branch", "app.compare", "app.trainee",
+         "app.session")
 # what every room may import from app/: the shared modules and the controller it observes
 SHARED = ("app.theme", "app.format", "app.status", "app.faults", "app.resources",
           "app.controller")
@@ -187,6 +188,12 @@ def test_the_app_modules_are_found() -> None:
     mods = _app_modules()
     assert {"app.controller", "app.topology.view", "app.console.widget", "app.plots",
             "app.theme"} <= set(mods)
+
+
+def test_every_app_package_is_a_room() -> None:
+    """A new subpackage of app/ is a room of the contract (or the contract misses it)."""
+    packages = {_module_name(p) for p in APP.glob("*/__init__.py")}
+    assert packages and packages <= set(ROOMS), sorted(packages - set(ROOMS))
 
 
 def test_rooms_do_not_import_each_other() -> None:

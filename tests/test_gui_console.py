@@ -559,3 +559,68 @@ def test_an_action_that_takes_simulated_time_says_how_long_is_left(qtbot: QtBot)
     assert c.state()["racks"]["dallas"]["tor_left_s"] is None
     assert cl.boxes["configure-tor-switches"].isChecked()
     assert "in progress" not in cl.statuses["configure-tor-switches"].text()
+
+
+# -- an old answer is marked as such (the user trial of trainee mode) ------------------------
+
+
+def test_an_answer_the_state_has_moved_on_from_is_greyed_as_earlier(qtbot: QtBot) -> None:
+    from app.theme import MUTED_TEXT, C
+
+    c = make()
+    con = console(qtbot, c, "raleigh")
+    create_from_dialog(qtbot, con, PASSWORD)
+    c.advance(1800)
+    click(qtbot, con.validate_button)  # answered at 30 min
+    assert con.message.text() == "✓ Validation succeeded on raleigh."
+    assert not con.message.stale and "dashed" not in con.message.styleSheet()
+    assert c.apply(A.CutLink("fc")).ok  # the state moves on at the same instant...
+    assert not con.message.stale  # ...but not time, yet
+    assert c.apply(A.RestoreLink("fc")).ok
+    c.advance(600)
+    assert con.message.stale  # time has passed since, and the state has changed
+    click(qtbot, con.validate_button)
+    c.advance(600)  # time alone, nothing changed: the answer still holds
+    assert not con.message.stale and con.message.text().startswith("✓")
+    assert c.apply(A.CutLink("ip")).ok  # an instructor's fault, 10 min after the answer
+    assert con.message.stale
+    assert con.message.text() == ("Earlier, at 0d 00:40:00 — ✓ Validation succeeded on "
+                                  "raleigh.")
+    sheet = con.message.styleSheet()
+    assert MUTED_TEXT in sheet and C.LAYER in sheet and C.GREEN_SOFT not in sheet
+    assert "changed since this answer" in con.message.toolTip()
+    click(qtbot, con.validate_button)  # asked again: a fresh answer, in colour
+    assert not con.message.stale and con.message.text().startswith("✗")
+    assert "Earlier" not in con.message.text() and con.message.toolTip() == ""
+
+
+def test_notes_checks_and_refusals_do_not_make_an_answer_stale(qtbot: QtBot) -> None:
+    c = make()
+    con = console(qtbot, c, "raleigh")
+    create_from_dialog(qtbot, con, PASSWORD)
+    c.advance(60)
+    assert not c.apply(A.Enable("dallas", role="backup")).ok  # refused: nothing changed
+    c.advance(60)
+    assert not con.message.stale
+    c.apply(A.Validate("dallas"))  # refused too (no profile)
+    c.advance(60)
+    assert not con.message.stale
+    assert c.apply(A.CreateProfile("dallas", "raleigh", password=PASSWORD)).ok
+    c.advance(60)
+    assert con.message.stale and con.message.text().startswith("Earlier, at 0d 00:00:00 — ✓")
+
+
+def test_a_failover_dialogs_answer_goes_stale_too(qtbot: QtBot,
+                                                  confirmations: list[str]) -> None:
+    c = make("paired")
+    r = console(qtbot, c, "raleigh")
+    dlg = r.open_failover_dialog()
+    qtbot.addWidget(dlg)
+    c.advance(120)
+    res = dlg.start_failover()
+    assert res is not None and dlg.message.isVisibleTo(dlg) and not dlg.message.stale
+    c.advance(3600)  # nothing else happens: the answer holds
+    assert not dlg.message.stale
+    assert c.apply(A.LoseRack("dallas")).ok
+    assert dlg.message.stale and dlg.message.text().startswith("Earlier, at 0d 00:02:00 — ")
+    assert r.message.stale  # the console's own line showed the same answer

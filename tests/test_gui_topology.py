@@ -317,10 +317,10 @@ def test_click_selects_and_shows_details(qtbot: Any) -> None:
 
 def test_tooltips_describe_live_state(qtbot: Any) -> None:
     view = make_view(qtbot)
-    assert "consistent_synchronized" in view.describe("link:fc")
+    assert "in sync (consistent synchronized)" in view.describe("link:fc")
     assert "raleigh → dallas" in view.describe("link:fc")
     text = view.describe("rack:raleigh")
-    assert "UP" in text and "W1500-96" in text and "primary" in text
+    assert "UP" in text and "W1500-96" in text and "✓ Enabled, role Primary" in text
     view.controller.apply(A.LoseRack(rack="raleigh"))
     assert "LOST" in view.describe("rack:raleigh")
     assert "orders-db" in view.describe("workload:orders-db")
@@ -452,3 +452,83 @@ def test_a_view_is_freed_at_once_not_by_the_cycle_collector(qtbot: Any) -> None:
         assert ref() is None
     finally:
         gc.enable()
+
+
+# -- the selection card follows the state, in the application's words (the user trial) ------
+
+def _click(qtbot: Any, view: TopologyView, scene_pos: QPointF) -> None:
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.mapFromScene(scene_pos))
+
+
+def test_the_selection_card_follows_the_selected_items_state(qtbot: Any) -> None:
+    view = make_view(qtbot)
+    c = view.controller
+    _click(qtbot, view, view.node_items["workload:orders-db"].sceneBoundingRect().center())
+    assert view.details.isVisible() and "Workload orders-db" in view.details.text()
+    assert "running" in view.details.text() and "raleigh" in view.details.text()
+    c.apply(A.StopWorkloads(rack="raleigh"))  # no click: the card says it at once
+    assert "stopped" in view.details.text() and "running" not in view.details.text()
+    c.advance(60)
+    assert view.details.isVisible() and "Workload orders-db" in view.details.text()
+
+
+def test_a_clicked_volume_keeps_its_own_card_and_it_follows_the_state(qtbot: Any) -> None:
+    """A click on a cell used to give the card to the V7000 box under the grid on the
+    release: the volume's card was gone before it could follow anything."""
+    view = make_view(qtbot)
+    c = view.controller
+    grid = view.grids["dallas"]
+    _click(qtbot, view, grid.cell_rect(0).center())
+    nid = next(n for n, i in view._volume_index.items() if i == 0 and ":dallas:" in n)
+    assert view._selected == nid and grid.marked == 0
+    assert not view.node_items["v7000:dallas"].isSelected()
+    text = view.details.text()
+    assert text.startswith("<div") and "Volume orders-db/0" in text
+    assert "in sync (consistent synchronized)" in text
+    c.apply(A.CutLink("fc"))
+    c.advance(120)
+    text = view.details.text()
+    assert "Volume orders-db/0" in text and "stale (consistent disconnected)" in text
+    # the background ends the volume's selection as it ends a box's
+    _click(qtbot, view, view.sceneRect().topLeft() + QPointF(5, 5))
+    assert not view.details.isVisible() and grid.marked is None
+    # another thing after a volume: its card, and the cell is no longer marked
+    _click(qtbot, view, grid.cell_rect(1).center())
+    assert grid.marked == 1
+    _click(qtbot, view, view.node_items["workload:orders-db"].sceneBoundingRect().center())
+    assert grid.marked is None and "Workload orders-db" in view.details.text()
+
+
+def test_the_cards_say_states_as_the_legend_consoles_and_boxes_do(qtbot: Any) -> None:
+    from app.theme import MANAGEMENT, PROFILE, ROLE, WORKLOAD
+    from app.topology import looks
+
+    view = make_view(qtbot, UNPAIRED)
+    c = view.controller
+    st = c.state()
+    raw = ("consistent_synchronized", "not_started", "idling_disconnected", "initial_copy")
+    for nid in list(view.node_items) + ["link:fc", "link:ip"]:
+        text = view.describe(nid)
+        assert not any(r in text for r in raw), (nid, text)  # never the raw state names
+    ip = view.describe("link:ip")
+    assert MANAGEMENT["not_started"].label in ip  # "not started", as the legend's map
+    tor = view.describe("tor:dallas:0")
+    assert looks.tor_look(st["racks"]["dallas"]).subtitle in tor  # "not set up", as drawn
+    mgmt = view.describe("mgmt:raleigh:1")
+    assert looks.management_node_looks(st["racks"]["raleigh"])[1].subtitle in mgmt
+    assert "DR profile" in view.describe("rack:raleigh")
+    for rack in ("raleigh", "dallas"):
+        c.apply(A.CreateProfile(rack, "dallas" if rack == "raleigh" else "raleigh",
+                                password="passw0rd"))
+        c.apply(A.Validate(rack))
+    rack = view.describe("rack:raleigh")
+    assert f"✓ {PROFILE['validated'].label}, role {ROLE['none'].label}" in rack  # console's
+    c.apply(A.Enable("dallas", role="backup"))
+    c.apply(A.Enable("raleigh", role="primary"))
+    c.advance(30)
+    assert "copying (inconsistent copying)" in view.describe("v7000:raleigh")
+    assert f"cloning {MANAGEMENT['initial_copy'].label}" in \
+        looks.link_state("ip", c.state(), "raleigh", 0.01).detail
+    wl = view.describe("workload:orders-db")
+    assert WORKLOAD["running"].label in wl

@@ -19,7 +19,15 @@ from PySide6.QtWidgets import QApplication, QDialog
 from app.controller import Controller
 from app.main_window import MainWindow
 from app.trainee import briefing, mode
-from app.trainee.items import FAILED, MET, PENDING, objective_items, value_text
+from app.trainee.items import (
+    EXPIRED,
+    FAILED,
+    MET,
+    PENDING,
+    WAITING,
+    objective_items,
+    value_text,
+)
 from twin import actions as A
 from twin.history import History
 from twin.scenario import load_scenario, load_scenario_text
@@ -27,12 +35,13 @@ from twin.session import load_session, play
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_LOSS = ROOT / "scenarios" / "unplanned-site-loss.yaml"
+DRILL = ROOT / "scenarios" / "planned-failover-drill.yaml"
 
 
 @pytest.fixture(autouse=True)
 def no_blocking_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Closing a window with an unsaved session asks; a test answers Yes (never blocks)."""
-    monkeypatch.setattr(mode, "ask", lambda *a: True)
+    """An error message would block; the session keeper's question answers Discard
+    (tests/conftest.py)."""
     monkeypatch.setattr(mode.QMessageBox, "warning", lambda *a: None)
 
 
@@ -149,7 +158,7 @@ def test_a_whole_trainee_session(qtbot: Any, tmp_path: Path,
     saved = tmp_path / "session.yaml"
     monkeypatch.setattr(mode, "save_path", lambda *a: str(saved))
     qtbot.mouseClick(dlg2.save_button, Qt.MouseButton.LeftButton)
-    assert saved.is_file() and not t.unsaved()
+    assert saved.is_file() and not w.keeper.unsaved()
     session = load_session(saved, c.scenario)
     assert session.trainee == "ann" and len(session.hints) == 1
     assert [s.expect for s in session.steps][0] == "refused"
@@ -181,13 +190,19 @@ def test_the_time_limit_ends_the_session(qtbot: Any, tmp_path: Path) -> None:
     assert t.panel.countdown.text() == "Time left 1h 30m 00s"
     c.advance_to(3600)
     assert "Time left 30m 00s" in t.panel.countdown.text()
+    c.advance_to(4200)  # the site was lost at 1h: the RTO's clock runs, the limit first
+    assert t.panel.status_of("rto_s") == WAITING
+    assert t.panel.detail_of("rto_s") == "service down, about 20m left before the time limit"
+    assert "about 20m left" in t.panel.labels["rto_s"].text()
     run_until_over(c, step=120)
     assert c.session_over and c.now == pytest.approx(5400)
     assert t.result_dialog is not None
     assert c.session_report is not None
     assert c.session_report["assessment"]["passed"] is False  # nothing done
-    assert t.panel.status_of("rto_s") == PENDING  # down 30 min of a 6 h objective
-    assert "service down" in t.panel.labels["rto_s"].text()
+    # down 30 min of a 6 h objective when the limit ended the session: it expired
+    assert t.panel.status_of("rto_s") == EXPIRED
+    assert "service still down: the time limit (1h 30m 00s) was reached" in \
+        t.panel.labels["rto_s"].text()
     assert any("time limit" in r for r in c.session_report["assessment"]["reasons"])
     # an omission is graded and shown
     assert t.result_dialog.deviation_count >= 3
@@ -196,16 +211,19 @@ def test_the_time_limit_ends_the_session(qtbot: Any, tmp_path: Path) -> None:
 
 def test_quit_asks_before_discarding_unsaved_trainee_actions(
         qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.session import keeper
+
     w = make_window(qtbot, tmp_path)
     c, t = w.controller, w.trainee
     t.start("cy")
     c.advance_to(3700)
     c.apply(A.StartFailover("dallas", type="unplanned"))
     asked: list[str] = []
-    monkeypatch.setattr(mode, "ask", lambda parent, title, text: asked.append(text) or False)
+    monkeypatch.setattr(keeper, "question",
+                        lambda parent, title, text, detail: asked.append(text) or keeper.CANCEL)
     ev = QCloseEvent()
     w.closeEvent(ev)
-    assert asked and "1 action" in asked[0] and not ev.isAccepted()
+    assert asked and "1 console action" in asked[0] and not ev.isAccepted()
     w.restart()  # asked again, kept
     assert len(asked) == 2 and c.now == pytest.approx(3700)
     t.save_session(tmp_path / "s.yaml")
@@ -259,3 +277,27 @@ def test_checklist_ticks_do_not_carry_over_to_the_next_session(qtbot: Any,
     box.setChecked(True)  # ticked by hand
     w.trainee.start("dee")  # the scenario starts again, in trainee mode
     assert not box.isChecked()
+
+
+def test_the_wait_in_progress_counts_down_in_the_panel(qtbot: Any, tmp_path: Path) -> None:
+    """The user trial: "in progress · within 6h 00m 00s" did not say how long was left."""
+    w = make_window(qtbot, tmp_path, load_scenario(str(DRILL)))
+    c, t = w.controller, w.trainee
+    t.start("ann")
+    c.advance_to(1800)
+    prog = c.step_progress()
+    assert prog.waiting and prog.wait_deadline_s is not None
+    key = f"step-{prog.next_index}"
+    assert t.panel.status_of(key) == WAITING
+    left = prog.wait_deadline_s - c.now
+    assert left == pytest.approx(6 * 3600 - (1800 - 240))  # the wait began at 4 min
+    assert t.panel.detail_of(key) == "about 5h 34m left"
+    label = t.panel.labels[key]
+    assert "about 5h 34m left" in label.text()
+    c.advance(600)
+    assert t.panel.detail_of(key) == "about 5h 24m left"
+    assert t.panel.labels[key] is label and "about 5h 24m left" in label.text()  # in place
+    t.finish()  # the session ends with the wait in progress: it expired
+    assert t.panel.status_of(key) == EXPIRED
+    assert "expired" in t.panel.labels[key].text()
+    assert "not achieved: the session ended at 40m 00s" in t.panel.labels[key].text()

@@ -93,6 +93,20 @@ def test_one_duration_format_for_the_whole_gui() -> None:
     assert fmt.format_duration(float("inf")) == "∞"  # an RPO with no consistent copy
 
 
+def test_a_countdown_reads_to_the_minute_with_the_same_formatter() -> None:
+    """``approx`` (the objectives panel's "about 24m left") is the one formatter's, the
+    engine's as the GUI's."""
+    cases = {0.4: "0s", 40.0: "40s", 59.4: "59s", 59.6: "1m", 89.0: "1m", 91.0: "2m",
+             1440.0: "24m", 1469.0: "24m", 1471.0: "25m", 3599.0: "1h 00m",
+             3900.0: "1h 05m", 86399.0: "1d 00h", 90000.0: "1d 01h", 200000.0: "2d 08h"}
+    for s, text in cases.items():
+        assert fmt.format_duration(s, approx=True) == text, s
+        assert engine_duration(s, approx=True) == text, s
+    assert fmt.format_duration(None, approx=True) == "—"
+    assert fmt.format_duration(float("inf"), approx=True) == "∞"
+    assert fmt.format_duration(1469.0) == "24m 29s"  # exact unless asked
+
+
 def test_the_other_formats() -> None:
     assert fmt.format_clock(86400 + 3723) == "1d 01:02:03"
     assert fmt.format_clock(float("inf")) == "—"

@@ -29,7 +29,7 @@ def test_the_ip_link_flows_only_while_the_management_data_clones(mstate: str) ->
     flowing = mstate in ("initial_copy", "synchronized")
     assert (link.style == "flow") is flowing and bool(link.direction) is flowing
     assert link.colour == (MANAGEMENT[mstate].colour if flowing else C.GREY)
-    assert f"cloning {mstate}" in link.detail
+    assert f"cloning {MANAGEMENT[mstate].label}" in link.detail
     st["links"]["ip"]["up"] = False  # a cut link carries nothing, whatever the state
     cut = looks.link_state("ip", st, "raleigh", 0.012)
     assert (cut.style, cut.direction, cut.colour) == ("cut", 0, C.RED)

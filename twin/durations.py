@@ -72,10 +72,20 @@ def as_number(v: object) -> float | None:
     return None
 
 
-def format_duration(seconds: float) -> str:
-    """Short human form: ``1h 02m 03s``, ``4m 05s``, ``12.3s``, ``250ms``."""
+def format_duration(seconds: float, approx: bool = False) -> str:
+    """Short human form: ``1h 02m 03s``, ``4m 05s``, ``12.3s``, ``250ms``. ``approx``: to
+    the nearest minute, as a countdown says it (``24m``, ``1h 05m``, ``2d 03h``; under a
+    minute, whole seconds: ``40s``)."""
     if seconds is None or not math.isfinite(seconds):
         return "—"
+    if approx:
+        if seconds < 59.5:
+            return f"{max(0.0, seconds):.0f}s"
+        if seconds >= 86400 - 1800:  # a day or more: to the hour
+            d, h = divmod(int(round(seconds / 3600)), 24)
+            return f"{d}d {h:02d}h"
+        h, m = divmod(int(round(seconds / 60)), 60)
+        return f"{h}h {m:02d}m" if h else f"{m}m"
     if seconds < 1:
         return f"{seconds * 1000:.0f}ms"
     if seconds < 60:
@@ -92,16 +102,13 @@ def format_duration(seconds: float) -> str:
 
 
 def format_left(seconds: float) -> str:
-    """A time still to go, rounded as a person says it: ``about 40s left``, ``about 24m
-    left``, ``about 1h 10m left`` (``format_duration`` of the rounded time, without the
-    zero seconds); ``almost done`` under 5 s."""
+    """A time still to go, as a person says it: ``about 40s left``, ``about 24m left``,
+    ``about 1h 10m left`` (``format_duration(approx=True)``)."""
     if seconds is None or not math.isfinite(seconds):
         return "time left unknown"
-    if seconds < 5:
-        return "almost done"
-    step = 5 if seconds < 60 else 60
-    text = format_duration(float(step * round(seconds / step)))
-    return f"about {text.removesuffix(' 00s').replace('.0s', 's')} left"
+    if seconds < 1:
+        return "about a second left"
+    return f"about {format_duration(seconds, approx=True)} left"
 
 
 def format_bytes(n: float | None) -> str:

@@ -143,6 +143,11 @@ class Runner:
         return self._waiting is not None
 
     @property
+    def wait_deadline_s(self) -> float | None:
+        """When the ``wait`` in progress times out (None: no wait in progress)."""
+        return None if self._waiting is None else self._waiting[1]
+
+    @property
     def done(self) -> bool:
         return self.next_index >= len(self.scenario.steps)
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.console.message import ApplyFn, MessageLine, State
+from app.console.message import ApplyFn, ClockFn, MessageLine, State
 from app.console.replication import r19c_warning
 from app.format import format_left, format_pct
 from app.theme import BUSY_TEXT, MUTED_TEXT, OK_TEXT, C
@@ -262,11 +262,12 @@ class FailoverDialog(QDialog):
     started = Signal(object)  # the Result of Start Failover
     checklist: Checklist  # the manual actions before Start Failover
 
-    def __init__(self, rack: str, apply: ApplyFn, parent: QWidget | None = None) -> None:
+    def __init__(self, rack: str, apply: ApplyFn, parent: QWidget | None = None,
+                 clock: ClockFn | None = None) -> None:
         super().__init__(parent)
         self.rack = rack
         self._apply = apply
-        self.message = MessageLine()
+        self.message = MessageLine(clock)  # with a clock, an old answer greys (message.py)
         self.start_button = QPushButton("Start Failover")
         self.start_button.setObjectName("start-failover")
         self.start_button.clicked.connect(self.start_failover)
@@ -331,8 +332,9 @@ class FailoverPrimaryDialog(FailoverDialog):
     """R11 steps 1–2 on the primary: the manual actions that stop disk updates, then Start
     Failover (article figures 8 and 9)."""
 
-    def __init__(self, rack: str, apply: ApplyFn, parent: QWidget | None = None) -> None:
-        super().__init__(rack, apply, parent)
+    def __init__(self, rack: str, apply: ApplyFn, parent: QWidget | None = None,
+                 clock: ClockFn | None = None) -> None:
+        super().__init__(rack, apply, parent, clock)
         self.setWindowTitle(f"Prepare to fail over — primary {rack}")
         intro = QLabel(f"<b>Planned failover, on the primary {rack}.</b> Perform these manual "
                        "actions first; they stop disk updates on this rack. The console only "
@@ -364,8 +366,9 @@ class FailoverBackupDialog(FailoverDialog):
     """R11 steps 3–5 and R12 on the backup: choose Planned or Unplanned, the manual actions,
     Start Failover; then start the workloads and advertise the routes (figures 10, 11)."""
 
-    def __init__(self, rack: str, apply: ApplyFn, parent: QWidget | None = None) -> None:
-        super().__init__(rack, apply, parent)
+    def __init__(self, rack: str, apply: ApplyFn, parent: QWidget | None = None,
+                 clock: ClockFn | None = None) -> None:
+        super().__init__(rack, apply, parent, clock)
         self.setWindowTitle(f"Prepare to fail over — backup {rack}")
         intro = QLabel(f"<b>Failover on the backup {rack}.</b> Choose the type, perform the "
                        "manual actions, then Start Failover. The console only reminds you: "

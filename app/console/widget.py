@@ -179,7 +179,11 @@ class DrConsole(QWidget):
         grid.addLayout(buttons, 4, 1, 1, 2)
         body.addWidget(card)
 
-        self.message = MessageLine()
+        # the answer greys once the state has moved on: the clock is the controller's (a
+        # lambda over it, not a method of this widget: no reference cycle)
+        c = self.controller
+        self._clock = lambda: (c.now, c.events())
+        self.message = MessageLine(self._clock)
         body.addWidget(self.message)
 
         # R11 step 5, once this rack has taken over: the next thing to do, so near the top
@@ -342,7 +346,7 @@ class DrConsole(QWidget):
         dlg = self.failover_dialogs.get(role)
         if dlg is None:
             cls = FailoverPrimaryDialog if role == "primary" else FailoverBackupDialog
-            dlg = cls(self.rack, self.apply, parent=self)
+            dlg = cls(self.rack, self.apply, parent=self, clock=self._clock)
             self.failover_dialogs[role] = dlg
         dlg.refresh(self.controller.state())
         return dlg
@@ -397,7 +401,9 @@ class DrConsole(QWidget):
         self._refresh_header(p)
         self._refresh_validation(p)
         self._refresh_sections(s, p)
+        self.message.age()  # an answer the state has moved on from is marked stale
         for dlg in self.failover_dialogs.values():
+            dlg.message.age()
             if dlg.isVisible():
                 dlg.refresh(s)
         if self.monitor_dialog is not None and self.monitor_dialog.isVisible():

@@ -305,7 +305,9 @@ class Presenter(QObject):
         self.caption.hide()
         was = self.controller.playing
         self.controller.pause()
-        self.controller.jump_to(t)
+        if not self.controller.jump_to(t):  # a trainee's unsaved session was kept
+            self._refresh_notes()
+            return
         self._hold_next()
         self.controller.advance(0.0)  # the steps due at this very instant (a note at 0)
         if was and not self.waiting and not self.active:

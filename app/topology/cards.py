@@ -1,6 +1,13 @@
 """What the topology says about a thing: the rich text of its tooltip and of the details
 card (attributes from the topology graph and the configuration, live values from the
-state document). Pure functions, no Qt."""
+state document). Pure functions, no Qt; the view redraws the card of the selected thing
+on every frame, so it follows the state.
+
+States read in the application's one vocabulary: the theme's labels (``app/theme.py``,
+the legend's and the consoles' words: "in sync", "Validated", "(none)") and the words
+the boxes themselves show (``looks.py``: a switch "ready", a management node "standby");
+a consistency group's state also in the SVC's own words, as the status bar writes it
+("in sync (consistent synchronized)")."""
 
 from __future__ import annotations
 
@@ -10,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from app.format import copy_type, format_bytes, format_duration, format_rate
-from app.theme import C
+from app.format import copy_type, format_bytes, format_duration, format_rate, state_text
+from app.theme import MANAGEMENT, PROFILE, REPLICATION, ROLE, WORKLOAD, C, state_label
+from app.topology import looks
 from twin.config import SystemConfig
 
 if TYPE_CHECKING:
@@ -32,8 +40,11 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
         ls = st["links"][link]
         title = "Fibre Channel link (SAN replication)" if link == "fc" else \
             "IP link (management cloning, trust, monitoring)"
-        rows += [("Status", "DOWN (cut)" if not ls["up"] else
-                  "degraded" if ls["degraded"] else "up"),
+        flowing = looks.link_flowing(link, st)
+        rows += [("Status", "cut" if not ls["up"] else
+                  "degraded" + (", replicating" if flowing and link == "fc" else
+                                ", cloning" if flowing else "") if ls["degraded"] else
+                  ("replicating" if link == "fc" else "cloning") if flowing else "idle"),
                  ("Distance", f"{system.distance_km:,.0f} km"),
                  ("Bandwidth", f"{ls['bandwidth_mbps']:,.0f} Mb/s"),
                  ("Round trip", f"{rtt_s[link] * 1000 + 2 * ls['extra_latency_ms']:.2f} ms"),
@@ -41,7 +52,7 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
         rep = st["replication"]
         if link == "fc":
             rows += [("Copy type", copy_type(rep.get("mode", "global-mirror"))),
-                     ("Replication", rep["state"]),
+                     ("Replication", replication_words(rep["state"])),
                      ("Direction", " → ".join(rep["direction"])),
                      ("Throughput", format_rate(rep["throughput_bps"])),
                      ("Lag", format_bytes(rep["lag_bytes"])),
@@ -51,7 +62,8 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
                              f"{format_rate(rep['demand_bps'] / 8)} asked"))
         else:
             m = st["management"]
-            rows += [("Management clone", m["state"]), ("Clone lag", format_duration(m["lag_s"]))]
+            rows += [("Management clone", state_label(MANAGEMENT, m["state"])),
+                     ("Clone lag", format_duration(m["lag_s"]))]
         rows.append(("Right-click", "cut, degrade or restore"))
         return card(title, rows)
     if node_id not in g or node_id.startswith("volume:"):
@@ -75,28 +87,31 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
                  ("Firmware / fixpack", f"{d.get('firmware')} / {d.get('fixpack')}"),
                  ("Management address", d.get("management_address", "")),
                  ("DR profile", "none" if prof is None else
-                  f"{prof['icon']} {prof['state']}, role {prof['role']}"),
+                  f"{prof['icon']} {state_label(PROFILE, prof['state'])}, role "
+                  f"{state_label(ROLE, prof['role'])}"),
                  ("Compute nodes", f"{cn['total']} · {cn['in_cloud_groups']} in cloud groups"
                   f" · {cn['failed']} failed" + (" · quiesced" if cn["quiesced"] else "")),
                  ("Advertises service IP", "yes" if rs["advertising"] else "no"),
-                 ("ToR switches", "configured" if rs["tor_configured"] else "not configured"),
+                 ("ToR switches", looks.tor_look(rs).subtitle),
                  ("Storage", "FAILED" if rs["storage_failed"] else "ok"),
                  ("Data consistent", "yes" if rs["data_consistent"] else "no"),
                  ("Right-click", "lose / restore rack, fail storage or a management node")]
     elif kind == "compute" and rs is not None:
         cn = rs["compute_nodes"]
         i = int(d.get("index", 0))
+        in_cg, adding = int(cn["in_cloud_groups"]), int(cn["adding"])
+        # the legend's words for the node's colour
+        state = ("failed" if i in failed_nodes.get(rack, ()) else "in cloud group"
+                 if i < in_cg else "being added" if i < in_cg + adding else "no group")
         rows += [("Cores", d.get("cores", 16)),
-                 ("State", "FAILED" if i in failed_nodes.get(rack, ()) else "healthy"),
-                 ("In the cloud group", "yes" if i < cn["in_cloud_groups"] else "no"),
-                 ("Quiesced", "yes" if cn["quiesced"] else "no"),
+                 ("State", state + (" · quiesced" if cn["quiesced"] else "")),
                  ("Right-click", "fail this node")]
     elif kind == "mgmt" and rs is not None:
         m = st["management"]
         i = int(d.get("index", 0))
-        failed = i < int(rs.get("management_nodes_failed", 0))
-        rows += [("State", "FAILED" if failed else "healthy"),
-                 ("Management data clone", m["state"]),
+        node_looks = looks.management_node_looks(rs, max(2, i + 1))
+        rows += [("State", node_looks[i].subtitle),  # active, standby or failed, as drawn
+                 ("Management data clone", state_label(MANAGEMENT, m["state"])),
                  ("Initial copy complete", "yes" if m["initial_copy_complete"] else "no"),
                  ("Clone lag", format_duration(m["lag_s"]))]
     elif kind == "v7000" and rs is not None:
@@ -104,15 +119,14 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
         rows += [("Volumes", f"{d.get('volumes', 0):,}"),
                  ("Storage", "FAILED" if rs["storage_failed"] else "ok"),
                  ("Role", "replication source" if rs["replication_source"] else "replica"),
-                 ("Consistency group", rep["state"]),
+                 ("Consistency group", replication_words(rep["state"])),
                  ("Initial copy complete", "yes" if rep["initial_copy_complete"] else "no"),
                  ("Progress", f"{rep['progress'] * 100:.1f} %"),
                  ("Lag", format_bytes(rep["lag_bytes"])),
                  ("RPO now", format_duration(rep["rpo_s"])),
                  ("Errors", ", ".join(rep["errors"]) or "none")]
     elif kind == "tor" and rs is not None:
-        rows += [("Configured for takeover", "yes" if rs["tor_configured"] else
-                  ("configuring…" if rs.get("tor_configuring") else "no"))]
+        rows += [("Takeover configuration", looks.tor_look(rs).subtitle)]
     elif kind in ("cloudgroup", "vlan", "ippool") and rs is not None:
         cn = rs["compute_nodes"]
         cfg = system.rack(rack)
@@ -120,11 +134,12 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
                  ("VLANs", ", ".join(str(v) for v in cfg.vlans)),
                  ("IP pool", cfg.ip_pool)]
     elif kind == "router" and rs is not None:
-        rows += [("Advertises the service IPs", "YES" if rs["advertising"] else "no"),
-                 ("IP pool", system.rack(rack).ip_pool),
-                 ("Routes converging", "yes" if rs.get("routes_converging") else "no")]
+        pool = system.rack(rack).ip_pool
+        rows += [("State", looks.router_look(rs, pool).subtitle),  # as the box says it
+                 ("IP pool", pool)]
     elif kind == "clients":
-        rows += [("Service available", "YES" if st["service"]["available"] else "NO"),
+        rows += [("State", looks.clients_look(st["service"]).subtitle),
+                 ("Service available", "YES" if st["service"]["available"] else "NO"),
                  ("Split brain", "YES" if st["service"]["split_brain"] else "no"),
                  ("Served by", ", ".join(r for r, x in st["racks"].items()
                                          if x["advertising"]) or "nobody")]
@@ -133,7 +148,9 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
         w = st["workloads"].get(name, {})
         wcfg = next((x for x in system.workloads if x.name == name), None)
         rows += [("Middleware", d.get("middleware", "")), ("Runs on", w.get("rack") or "—"),
-                 ("Status", w.get("status", "")),
+                 ("Status", state_label(WORKLOAD, w.get("status", "")) + (
+                     "" if w.get("reachable") or w.get("status") != "running"
+                     else " · unreachable")),
                  ("Clients reach it", "yes" if w.get("reachable") else "no")]
         if w.get("reason"):
             rows.append(("Why", w["reason"]))
@@ -151,16 +168,35 @@ def describe(node_id: str, st: State, g: nx.Graph, system: SystemConfig,
     return card(title, rows)
 
 
-def describe_volume(i: int, rack: str, volumes: VolumeArrays, size_bytes: float | None) -> str:
-    """Rich text for volume ``i`` of the consistency group, shown on ``rack``'s grid."""
-    rows: list[tuple[str, Any]] = [("Rack", rack),
-                                   ("State", volumes.states[i]),
-                                   ("Lag", format_bytes(float(volumes.lag_bytes[i]))),
-                                   ("RPO", format_duration(float(volumes.rpo_s[i]))),
-                                   ("Progress", f"{float(volumes.progress[i]) * 100:.1f} %")]
+def describe_volume(i: int, rack: str, volumes: VolumeArrays, size_bytes: float | None,
+                    rs: State | None = None, replication_state: str = "") -> str:
+    """Rich text for volume ``i`` of the consistency group, shown on ``rack``'s grid; with
+    the rack's state ``rs``, it says what the cell's colour says (``looks.grid_side``)."""
+    state, rpo = volumes.states[i], float(volumes.rpo_s[i])
+    side = "target" if rs is None else looks.grid_side(rs, replication_state)
+    rows: list[tuple[str, Any]] = [("Rack", rack)]
+    if side == "unavailable":
+        rows.append(("State", "unavailable: " + ("the rack is lost" if rs and
+                                                  rs["status"] == "lost"
+                                                  else "its storage has failed")))
+    elif side == "source":
+        rows += [("State", "the live copy (replication source)"),
+                 ("Backup's copy", f"{looks.volume_word(state, rpo)} ({state_text(state)})")]
+    else:
+        rows.append(("State", f"{looks.volume_word(state, rpo)} ({state_text(state)})"))
+    rows += [("Lag", format_bytes(float(volumes.lag_bytes[i]))),
+             ("RPO", format_duration(rpo)),
+             ("Progress", f"{float(volumes.progress[i]) * 100:.1f} %")]
     if size_bytes:
         rows.append(("Size", format_bytes(size_bytes)))
     return card(f"Volume {volumes.names[i]}", rows)
+
+
+def replication_words(state: str) -> str:
+    """A consistency group's state: the legend's word and the SVC's (the status bar's):
+    ``in sync (consistent synchronized)``."""
+    label, words = state_label(REPLICATION, state), state_text(state)
+    return label if label == words else f"{label} ({words})"
 
 
 def card(title: str, rows: list[tuple[str, Any]]) -> str:

@@ -12,7 +12,12 @@ import math
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from app.theme import ROLE, C
 from app.topology.looks import Look
@@ -287,6 +292,15 @@ class VolumeGridItem(QGraphicsItem):
         row = int((pos.y() - self.rect.top()) / ch)
         i = row * self.cols + col
         return i if 0 <= i < self.count else None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 (Qt)
+        """A click on a cell is the view's (it selects that volume): taken here, so the
+        V7000 box under the grid does not take the selection (and its card) back."""
+        if event.button() == Qt.MouseButton.LeftButton \
+                and self.cell_at(event.scenePos()) is not None:
+            event.accept()
+        else:
+            event.ignore()
 
     def cell_rect(self, i: int) -> QRectF:
         cw = self.rect.width() / self.cols

@@ -21,6 +21,7 @@ from app.theme import (
     STALE_AFTER_S,
     WORKLOAD,
     C,
+    state_label,
 )
 
 State = Mapping[str, Any]
@@ -205,7 +206,7 @@ def link_state(link: str, st: State, first_rack: str, rtt_s: float) -> LinkState
         flow_colour = C.ACCENT
     else:
         mstate = str(st["management"]["state"])
-        extra = f"cloning {mstate}"
+        extra = f"cloning {state_label(MANAGEMENT, mstate)}"
         flow_colour = MANAGEMENT.get(mstate, MANAGEMENT["synchronized"]).colour
     if not ls["up"]:
         return LinkState(C.RED, "cut", 0, f"link down\n{extra}")
@@ -252,13 +253,32 @@ def volume_colours(states: Sequence[str], rpo_s: np.ndarray | Sequence[float]) -
     return out
 
 
-def grid_colours(rs: State, replication_state: str, target: np.ndarray) -> np.ndarray:
-    """The colours of one rack's volume grid: grey when the rack or its storage is lost;
-    all green on the replication source while it replicates (it holds the live copy: the
-    states describe the target); else the target's colours (``volume_colours``)."""
-    n = target.shape[0]
+def grid_side(rs: State, replication_state: str) -> str:
+    """What one rack's volume grid shows: ``unavailable`` (the rack or its storage is
+    lost), ``source`` (the replication source while it replicates: it holds the live copy)
+    or ``target`` (the states of the target's copy)."""
     if rs["status"] == "lost" or rs.get("storage_failed"):
-        return np.full(n, _UNKNOWN, dtype=np.uint32)
+        return "unavailable"
     if rs.get("replication_source") and not replication_state.startswith("idling"):
+        return "source"
+    return "target"
+
+
+def volume_word(state: str, rpo_s: float) -> str:
+    """The legend's word for a volume of the target: its state's label, and "stale" for a
+    synchronised volume further behind than ``STALE_AFTER_S`` (its amber)."""
+    if state == "consistent_synchronized" and rpo_s > STALE_AFTER_S:
+        return REPLICATION["consistent_stopped"].label
+    return state_label(REPLICATION, state)
+
+
+def grid_colours(rs: State, replication_state: str, target: np.ndarray) -> np.ndarray:
+    """The colours of one rack's volume grid (``grid_side``): grey when unavailable; all
+    green on the replication source; else the target's colours (``volume_colours``)."""
+    n = target.shape[0]
+    side = grid_side(rs, replication_state)
+    if side == "unavailable":
+        return np.full(n, _UNKNOWN, dtype=np.uint32)
+    if side == "source":
         return np.full(n, _STATE_ARGB["consistent_synchronized"], dtype=np.uint32)
     return target

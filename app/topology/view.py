@@ -500,8 +500,11 @@ class TopologyView(QGraphicsView):
 
     def _describe_volume(self, node_id: str) -> str:
         d = self.controller.graph().nodes.get(node_id, {})
-        return cards.describe_volume(self._volume_index[node_id], node_id.split(":")[1],
-                                     self.controller.volume_arrays(), d.get("size_bytes"))
+        rack = node_id.split(":")[1]
+        st = self.controller.state()
+        return cards.describe_volume(self._volume_index[node_id], rack,
+                                     self.controller.volume_arrays(), d.get("size_bytes"),
+                                     st["racks"].get(rack), str(st["replication"]["state"]))
 
     def _describe_at(self, item: QGraphicsItem, pos: QPointF) -> str:
         if isinstance(item, VolumeGridItem):
@@ -525,6 +528,7 @@ class TopologyView(QGraphicsView):
             self.details.hide()
             return
         if nid != self._selected:
+            self._unmark_volumes()
             self._selected = nid
             self._show_details(nid)
             self.itemSelected.emit(nid)
@@ -557,10 +561,7 @@ class TopologyView(QGraphicsView):
         item = self.item_for(node_id)
         if item is None:
             return False
-        for grid in self.grids.values():
-            if grid.marked is not None:
-                grid.marked = None
-                grid.update()
+        self._unmark_volumes()
         self._scene.clearSelection()
         if isinstance(item, VolumeGridItem):
             i = self._volume_index.get(node_id)
@@ -578,6 +579,12 @@ class TopologyView(QGraphicsView):
             self.centerOn(target)
         self._start_flash(node_id)
         return True
+
+    def _unmark_volumes(self) -> None:
+        for grid in self.grids.values():
+            if grid.marked is not None:
+                grid.marked = None
+                grid.update()
 
     def _start_flash(self, node_id: str) -> None:
         self._end_flash()
@@ -693,10 +700,17 @@ class TopologyView(QGraphicsView):
             nid = self.node_at(QPointF(event.position()))
             if nid is not None and nid.startswith("volume:"):
                 self.highlight(nid)
+            elif nid is None and self._selected and self._selected.startswith("volume:"):
+                # the background: a volume's selection ends as a box's does
+                self._unmark_volumes()
+                self._selected = None
+                self.details.hide()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt)
         if event.key() == Qt.Key.Key_Escape:
             self._scene.clearSelection()
+            self._unmark_volumes()
+            self._selected = None
             self.details.hide()
             return
         super().keyPressEvent(event)

@@ -1,16 +1,22 @@
 """What the objectives panel lists, as pure functions (no Qt): each ``wait`` and ``check``
 of the scenario (assessment items, pending until the timeline reaches them), and the
 RPO/RTO objectives against the run so far. Values read as the rest of the application
-writes them (app/format.py), never as raw floats."""
+writes them (app/format.py), never as raw floats.
+
+An item in progress against a deadline (a ``wait`` until its timeout, the RTO objective
+while the service is down, either no later than the session's time limit) says how long
+is left, to the minute (``about 24m left``); once the deadline has passed, or the
+session ended first, it says that it expired."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from app.format import format_bytes, format_duration, state_text
+from app.format import format_bytes, format_duration, format_left, state_text
+from twin.scenario import DEFAULT_WAIT_TIMEOUT_S
 
-PENDING, MET, FAILED, WAITING = "pending", "met", "failed", "waiting"
+PENDING, MET, FAILED, WAITING, EXPIRED = "pending", "met", "failed", "waiting", "expired"
 
 
 class Item(NamedTuple):
@@ -80,10 +86,43 @@ def condition_text(mapping: Mapping[str, Any]) -> str:
                      for path, v in mapping.items())
 
 
+class Clock(NamedTuple):
+    """Where the session is in time, for the items' deadlines: now, the session's time
+    limit (None: none), and whether the session is over (Finish, the limit, the end)."""
+
+    now: float
+    limit_s: float | None = None
+    over: bool = False
+
+
+def left_text(deadline_s: float, clock: Clock) -> str:
+    """``about 24m left`` until ``deadline_s`` (or the time limit, if it comes first)."""
+    limit = clock.limit_s
+    bound = limit is not None and limit < deadline_s
+    left = (limit if bound and limit is not None else deadline_s) - clock.now
+    return format_left(left) + (" before the time limit" if bound else "")
+
+
+def _expired(deadline_s: float, clock: Clock) -> bool:
+    """The deadline (or the time limit) has passed, or the session is over."""
+    limit = clock.limit_s
+    return clock.over or clock.now >= deadline_s or (limit is not None
+                                                      and clock.now >= limit)
+
+
+def _ended_text(clock: Clock) -> str:
+    at_limit = clock.limit_s is not None and clock.now >= clock.limit_s
+    return (f"the time limit ({format_duration(clock.limit_s)}) was reached" if at_limit
+            else f"the session ended at {format_duration(clock.now)}")
+
+
 def step_items(steps: Iterable[Any], results: Sequence[Any], next_index: int,
-               waiting: bool) -> list[Item]:
+               waiting: bool, wait_deadline_s: float | None = None,
+               clock: Clock | None = None) -> list[Item]:
     """The scenario's waits and checks (``steps``: twin.scenario.Step), each pending, in
-    progress, met or failed (``results``: the finished steps' ``index`` and ``ok``)."""
+    progress, met, failed or expired (``results``: the finished steps' ``index`` and
+    ``ok``); with ``clock``, the wait in progress says how long is left until
+    ``wait_deadline_s``."""
     done = {r.index: r for r in results}
     out = []
     for step in steps:
@@ -92,21 +131,38 @@ def step_items(steps: Iterable[Any], results: Sequence[Any], next_index: int,
             continue
         mapping = dict(getattr(a, "until", None) or getattr(a, "that", None) or {})
         what = ("Achieve: " if a.do == "wait" else "Check: ") + condition_text(mapping)
+        key = f"step-{step.index}"
         r = done.get(step.index)
-        if r is not None:
-            out.append(Item(f"step-{step.index}", what, MET if r.ok else FAILED,
+        timeout = getattr(a, "timeout", None)
+        if r is not None and a.do == "wait" and not r.ok:
+            # a wait fails only at its timeout (its result is dated when it began)
+            within = timeout if timeout is not None else DEFAULT_WAIT_TIMEOUT_S
+            out.append(Item(key, what, FAILED, f"expired at {format_duration(r.at_s + within)}"
+                            f": not achieved within {format_duration(within)}"))
+        elif r is not None:
+            out.append(Item(key, what, MET if r.ok else FAILED,
                             f"at {format_duration(r.at_s)}"))
         elif waiting and step.index == next_index:
-            timeout = getattr(a, "timeout", None)
-            out.append(Item(f"step-{step.index}", what, WAITING,
-                            f"within {format_duration(timeout)}" if timeout else "in progress"))
+            deadline = wait_deadline_s
+            if clock is None or deadline is None:
+                out.append(Item(key, what, WAITING, f"within {format_duration(timeout)}"
+                                if timeout else "in progress"))
+            elif _expired(deadline, clock):
+                out.append(Item(key, what, EXPIRED, f"not achieved: {_ended_text(clock)}"))
+            else:
+                out.append(Item(key, what, WAITING, left_text(deadline, clock)))
+        elif clock is not None and clock.over:
+            out.append(Item(key, what, PENDING, "not reached: the session is over"))
         else:
-            out.append(Item(f"step-{step.index}", what, PENDING, ""))
+            out.append(Item(key, what, PENDING, ""))
     return out
 
 
-def objective_items(graded: Mapping[str, Any]) -> list[Item]:
-    """The RPO and RTO objectives (twin.runner.grade's answer) as panel lines."""
+def objective_items(graded: Mapping[str, Any], down_at_s: float | None = None,
+                    clock: Clock | None = None) -> list[Item]:
+    """The RPO and RTO objectives (twin.runner.grade's answer) as panel lines; with
+    ``clock`` and the outage's start ``down_at_s``, the RTO while the service is down
+    says how long is left within the objective."""
     out = []
     for key, label in (("rpo_s", "RPO"), ("rto_s", "RTO")):
         g = graded.get(key)
@@ -114,12 +170,21 @@ def objective_items(graded: Mapping[str, Any]) -> list[Item]:
             continue
         what = f"{label} within {format_duration(g['objective'])}"
         achieved = g.get("achieved")
-        if g["met"] is None:
-            status, detail = PENDING, ("service down, clock running" if g.get("still_down")
+        still_down = key == "rto_s" and g.get("still_down")
+        if g["met"] is None and still_down and clock is not None and down_at_s is not None:
+            deadline = down_at_s + g["objective"]
+            if _expired(deadline, clock):
+                status, detail = EXPIRED, f"service still down: {_ended_text(clock)}"
+            else:
+                status, detail = WAITING, f"service down, {left_text(deadline, clock)}"
+        elif g["met"] is None:
+            status, detail = PENDING, ("service down, clock running" if still_down
                                        else "not measured yet")
         elif achieved is None:
             status = FAILED if not g["met"] else MET
-            detail = "unbounded: no consistent copy" if key == "rpo_s" else "service not restored"
+            detail = ("unbounded: no consistent copy" if key == "rpo_s" else
+                      f"expired: service down longer than {format_duration(g['objective'])}"
+                      if still_down else "service not restored")
         else:
             status = MET if g["met"] else FAILED
             detail = f"achieved {format_duration(achieved)}"

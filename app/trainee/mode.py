@@ -4,8 +4,9 @@ Finish, at the end of the timeline or at the time limit, is written to the run h
 and shows its result (score, deviations; Open report, Export report…, Save session…).
 View > History… lists past runs and reopens any report.
 
-The blocking questions and file choices are module functions that tests monkeypatch
-(``ask``, ``save_path``, ``open_url``)."""
+Dropping a session with unsaved work asks first: that is the session room's
+(app/session/keeper.py), told of every save by ``sessionSaved``. The file choices are
+module functions that tests monkeypatch (``save_path``, ``open_url``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,14 +35,6 @@ from app.trainee.result import ResultDialog
 
 if TYPE_CHECKING:
     from app.controller import Controller
-
-
-def ask(parent: QWidget | None, title: str, text: str) -> bool:
-    """Yes / No, No by default (tests monkeypatch ``app.trainee.mode.ask``)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def save_path(parent: QWidget | None, title: str, default: str, filters: str) -> str:
@@ -65,12 +58,13 @@ def _menu(window: QMainWindow, title: str) -> QMenu:
 class TraineeMode(QObject):
     """Trainee mode for one main window over its controller."""
 
+    sessionSaved = Signal(object)  # the Path of the trainee's actions file just written
+
     def __init__(self, controller: Controller, window: QMainWindow) -> None:
         super().__init__(window)
         self.controller = controller
         self.window = window
         self.started_at: datetime | None = None
-        self.saved_actions = 0  # how many of the trainee's actions a saved file holds
         self.run_id: int | None = None
         self.result_dialog: ResultDialog | None = None
         self.history_dialog: HistoryDialog | None = None
@@ -131,26 +125,26 @@ class TraineeMode(QObject):
         return self.controller.mode == "trainee"
 
     def start_dialog(self) -> bool:
-        """The briefing, then the session (False: the trainee cancelled)."""
-        if not self.may_discard("start a new trainee session"):
-            return False
+        """The briefing, then the session (False: the trainee cancelled, or the session
+        being played was kept)."""
         dlg = BriefingDialog(self.controller.scenario, self.controller.trainee_name or "",
                              self.window)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return False
-        self.start(dlg.name())
-        return True
+        return self.start(dlg.name())
 
-    def start(self, name: str | None) -> None:
-        """Restart the scenario in trainee mode, played by ``name`` (no briefing)."""
-        self.controller.play_as_trainee(name)
+    def start(self, name: str | None) -> bool:
+        """Restart the scenario in trainee mode, played by ``name`` (no briefing); False:
+        the run was kept (its unsaved work, app/session/keeper.py)."""
+        if not self.controller.play_as_trainee(name):
+            return False
         self.window.statusBar().showMessage(
             "Trainee session started: press Play (Space) to run the clock; the "
             "instructor's events come on the scenario's timeline", 10000)
+        return True
 
-    def back_to_autoplay(self) -> None:
-        if self.may_discard("go back to autoplay"):
-            self.controller.play_autoplay()
+    def back_to_autoplay(self) -> bool:
+        return self.controller.play_autoplay()
 
     def hint(self) -> str:
         text = self.controller.hint()
@@ -176,7 +170,6 @@ class TraineeMode(QObject):
         self.export_action.setEnabled(False)
         self.panel.hint_text.hide()
         self.started_at = datetime.now().astimezone() if on else None
-        self.saved_actions = 0
         self.run_id = None
         self.panel.refresh()
         title = self.controller.scenario.name
@@ -277,26 +270,12 @@ class TraineeMode(QObject):
         except OSError as e:
             self._error("Cannot save the session", f"{out}: {e.strerror or e}")
             return None
-        self.saved_actions = len(self.controller.trainee_actions())
+        self.sessionSaved.emit(out)
         scenario = self.controller.scenario.path or "SCENARIO.yaml"
         self.window.statusBar().showMessage(
             f"Session saved to {out}: replay it with drtwin run {scenario} --trainee {out}",
             15000)
         return out
-
-    def unsaved(self) -> bool:
-        """Trainee actions that no saved file holds yet."""
-        return self.active and len(self.controller.trainee_actions()) > self.saved_actions
-
-    def may_discard(self, what: str) -> bool:
-        """Whether the session may be dropped to ``what`` (asks if it has unsaved work)."""
-        if not self.unsaved():
-            return True
-        n = len(self.controller.trainee_actions()) - self.saved_actions
-        return ask(self.window, "Discard the trainee session?",
-                   f"The trainee session has {n} action{'s' if n != 1 else ''} not saved. "
-                   f"Discard {'them' if n != 1 else 'it'} and {what}?\n\n"
-                   "(No: keep the session; File > Save trainee session… saves it.)")
 
     # -- the run history ------------------------------------------------------------------------
 

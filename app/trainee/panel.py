@@ -19,13 +19,24 @@ from PySide6.QtWidgets import (
 
 from app.format import format_duration
 from app.theme import BUSY_TEXT, ERROR_TEXT, MUTED_TEXT, OK_TEXT, C
-from app.trainee.items import FAILED, MET, PENDING, WAITING, Item, objective_items, step_items
+from app.trainee.items import (
+    EXPIRED,
+    FAILED,
+    MET,
+    PENDING,
+    WAITING,
+    Clock,
+    Item,
+    objective_items,
+    step_items,
+)
 
 if TYPE_CHECKING:
     from app.controller import Controller
 
 MARKS = {PENDING: ("○", MUTED_TEXT, "pending"), WAITING: ("◔", BUSY_TEXT, "in progress"),
-         MET: ("✓", OK_TEXT, "met"), FAILED: ("✗", ERROR_TEXT, "failed")}
+         MET: ("✓", OK_TEXT, "met"), FAILED: ("✗", ERROR_TEXT, "failed"),
+         EXPIRED: ("✗", ERROR_TEXT, "expired")}
 
 
 class ObjectivesPanel(QWidget):
@@ -84,9 +95,11 @@ class ObjectivesPanel(QWidget):
     def items(self) -> list[Item]:
         c = self.controller
         progress = c.step_progress()
+        clock = Clock(c.now, c.time_limit_s, c.session_over)
+        down_at = c.state()["outcome"].get("service_down_at_s")
         return (step_items(c.scenario.steps, c.step_results(), progress.next_index,
-                           progress.waiting)
-                + objective_items(c.objectives_now()))
+                           progress.waiting, progress.wait_deadline_s, clock)
+                + objective_items(c.objectives_now(), down_at, clock))
 
     def show_hint(self, text: str) -> None:
         self.hint_text.setText(f"<b>Hint:</b> {_esc(text)}  (hint {self.controller.hints_used()}: it costs "
@@ -118,6 +131,12 @@ class ObjectivesPanel(QWidget):
         items = tuple(self.items())
         if items == self._shown:
             return
+        if [it.key for it in items] == [it.key for it in self._shown] and self.labels:
+            # the same lines (a countdown moved, a status changed): new texts, no new labels
+            self._shown = items
+            for it in items:
+                self._dress(self.labels[it.key], it)
+            return
         self._shown = items
         while self.rows.count():
             taken = self.rows.takeAt(0)
@@ -126,21 +145,34 @@ class ObjectivesPanel(QWidget):
                 old.deleteLater()
         self.labels = {}
         for it in items:
-            mark, colour, word = MARKS[it.status]
-            label = QLabel(f"<span style='color:{colour}; font-weight:600'>{mark} {word}"
-                           f"</span><span style='color:{MUTED_TEXT}'>"
-                           f"{' · ' + _esc(it.detail) if it.detail else ''}</span><br>"
-                           f"{_esc(it.what)}")
+            label = QLabel()
             label.setObjectName(f"objective-{it.key}")
             label.setWordWrap(True)
-            label.setStyleSheet(f"QLabel {{ border-left: 3px solid {colour}; padding: 2px 6px;"
-                                f" background: {C.PAPER}; }}")
+            self._dress(label, it)
             self.rows.addWidget(label)
             self.labels[it.key] = label
         if not items:
             self.rows.addWidget(QLabel("No assessed items: the score comes from the "
                                        "procedure."))
         self.rows.addStretch(1)
+
+    @staticmethod
+    def _dress(label: QLabel, it: Item) -> None:
+        mark, colour, word = MARKS[it.status]
+        text = (f"<span style='color:{colour}; font-weight:600'>{mark} {word}"
+                f"</span><span style='color:{MUTED_TEXT}'>"
+                f"{' · ' + _esc(it.detail) if it.detail else ''}</span><br>"
+                f"{_esc(it.what)}")
+        if label.text() != text:
+            label.setText(text)
+        sheet = (f"QLabel {{ border-left: 3px solid {colour}; padding: 2px 6px;"
+                 f" background: {C.PAPER}; }}")
+        if label.styleSheet() != sheet:
+            label.setStyleSheet(sheet)
+
+    def detail_of(self, key: str) -> str | None:
+        """The detail an item shows now (``about 24m left``), None: no such item."""
+        return next((it.detail for it in self._shown if it.key == key), None)
 
     def status_of(self, key: str) -> str | None:
         return next((it.status for it in self._shown if it.key == key), None)

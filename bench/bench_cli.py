@@ -72,7 +72,6 @@ def phases(path: str) -> dict[str, float]:
             json.dump(report, out, indent=1, default=str, allow_nan=False)
             out.write("\n")
         t_json = time.perf_counter()
-    cli._exiting()  # as main() does when it is the program
     return {"import numpy": t_numpy - t_start, "import the rest": t_import - t_numpy,
             "load": t_load - t_import, "run": t_run - t_load, "report": t_report - t_run,
             "JSON": t_json - t_report}
@@ -125,6 +124,9 @@ def main() -> None:
     args = ap.parse_args()
     if args.phases:
         print(json.dumps(phases(args.phases)))
+        from app import cli
+
+        cli._exiting(0)  # as main() does when it is the program
         return
     from bench_twin import scenario_text  # (not in the child: it imports the engine)
 

@@ -131,22 +131,96 @@ def test_a_run_series_equals_the_series_sampled_at_once(monkeypatch: pytest.Monk
     assert len(fast.twin.series) > 2000
 
 
-def test_main_freezes_objects_only_as_the_program(tmp_path, monkeypatch, capsys) -> None:
-    """``drtwin run`` skips the final cyclic collection when main is the program (argv
-    None, as ``python -m app.cli`` and the console script call it), never in a caller's
+def test_main_exits_at_once_only_as_the_program(tmp_path, monkeypatch, capsys) -> None:
+    """``drtwin run`` ends the process itself (``_exiting``: flushed, without the
+    interpreter's teardown) when main is the program (argv None, as ``python -m app.cli``
+    and the console script call it), with the run's exit status; never in a caller's
     process (argv given: tests, embedding)."""
-    import gc
-
     from app import cli
 
     monkeypatch.setenv("DRTWIN_HISTORY", "off")
     path = tmp_path / "soak.yaml"
     path.write_text(SOAK)
-    frozen = []
-    monkeypatch.setattr(cli, "_exiting", lambda: frozen.append(gc.get_freeze_count()))
+    exits: list[int] = []
+    monkeypatch.setattr(cli, "_exiting", exits.append)
     assert cli.main(["run", str(path)]) == 0
-    assert frozen == []
+    assert exits == []
     monkeypatch.setattr("sys.argv", ["drtwin", "run", str(path)])
     assert cli.main() == 0
-    assert len(frozen) == 1
+    assert exits == [0]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [")
+    monkeypatch.setattr("sys.argv", ["drtwin", "run", str(bad)])
+    assert cli.main() == 2
+    assert exits == [0, 2]
     assert "soak" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("how", [["--json"], []])
+def test_the_program_prints_its_whole_report_and_status(tmp_path, how) -> None:
+    """As a process (the exit without teardown): the whole report on stdout, flushed, and
+    the run's exit status (0 here; 1 for a check that fails)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DRTWIN_HISTORY": "off", "DRTWIN_PROGRESS": "0",
+           "PYTHONPATH": str(root)}
+    path = tmp_path / "soak.yaml"
+    path.write_text(SOAK)
+    failing = tmp_path / "failing.yaml"
+    failing.write_text(SOAK.replace("service.available: true", "service.available: false"))
+    for f, status in ((path, 0), (failing, 1)):
+        r = subprocess.run([sys.executable, "-m", "app.cli", "run", str(f), *how], cwd=root,
+                           env=env, capture_output=True, text=True)
+        assert r.returncode == status, r.stderr
+        if how:
+            assert json.loads(r.stdout)["ok"] is (status == 0)
+        else:
+            assert "soak" in r.stdout
+
+
+@pytest.mark.parametrize("option", [None, "off", " OFF ", "x.sqlite", ""])
+@pytest.mark.parametrize("env", [None, "off", "Off", "y.sqlite", ""])
+def test_the_cli_reads_history_off_as_the_history_does(option, env, monkeypatch) -> None:
+    """``drtwin run`` decides "no history" itself (so that it imports neither
+    twin.history nor sqlite3), by twin.history.history_path's rule."""
+    from app import cli
+    from twin.history import history_path
+
+    if env is None:
+        monkeypatch.delenv("DRTWIN_HISTORY", raising=False)
+    else:
+        monkeypatch.setenv("DRTWIN_HISTORY", env)
+    assert cli._history_off(option) == (history_path(option) is None)
+
+
+def test_a_headless_run_imports_no_report_history_or_resources_machinery(tmp_path) -> None:
+    """What ``drtwin run FILE --json`` without a history does not need, it does not import
+    (each costs the process milliseconds: bench/bench_cli.py)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    path = tmp_path / "soak.yaml"
+    path.write_text(SOAK)
+    code = ("import sys, io, contextlib; from app import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    status = cli.main(['run', {str(path)!r}, '--json'])\n"
+            "print(status, ' '.join(sorted(sys.modules)))")
+    env = {**os.environ, "DRTWIN_HISTORY": "off", "DRTWIN_PROGRESS": "0",
+           "PYTHONPATH": str(root)}
+    r = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True,
+                       text=True)
+    status, modules = r.stdout.split(" ", 1)
+    assert status == "0", r.stderr
+    loaded = set(modules.split())
+    assert {"twin.runner", "yaml"} <= loaded
+    unwanted = {"twin.aar", "twin.history", "sqlite3", "app.resources", "importlib.resources",
+                "difflib", "html", "networkx", "twin.strategies", "twin.sweep"}
+    assert not unwanted & loaded

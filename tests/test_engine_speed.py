@@ -224,3 +224,79 @@ def test_a_headless_run_imports_no_report_history_or_resources_machinery(tmp_pat
     unwanted = {"twin.aar", "twin.history", "sqlite3", "app.resources", "importlib.resources",
                 "difflib", "html", "networkx", "twin.strategies", "twin.sweep"}
     assert not unwanted & loaded
+
+
+def _replications() -> tuple[list[tuple[str, SanReplication]], dict[str, bool]]:
+    """Groups in each mode the per-volume lag has a path for: mirroring (with a backlog,
+    and with writes changing faster than the mirror delay), copying, stopped."""
+    cfg = ReplicationConfig(max_backlog_mb=1e6, gm_link_tolerance_s=0.0)
+    out = []
+    for name, backlog in (("mirroring", False), ("backlog", True)):
+        r = SanReplication(SIZES, 3000.0, LINK, cfg)
+        r.assume_synchronized(0.0)
+        out.append((name, r, backlog))
+    copying = SanReplication(SIZES, 3000.0, LINK, cfg)
+    copying.start(0.0)
+    out.append(("copying", copying, False))
+    stopped = SanReplication(SIZES, 3000.0, LINK, cfg)
+    stopped.assume_synchronized(0.0)
+    stopped.set_write_rates(1.0, np.array([5.0, 0.0, 2.0, 1.0]) * MB)
+    stopped.stop(3.0)
+    out.append(("stopped", stopped, False))
+    return [(n, r) for n, r, _ in out], {n: b for n, _, b in out}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_per_volume_lag_kept_for_later_equals_the_lag_then(seed: int) -> None:
+    groups, backlog = _replications()
+    checked = dict.fromkeys(backlog, 0)
+    for name, r in groups:
+        events = [(t + r.t, rates) for t, rates in _events(seed, backlog[name])]
+        for (t, rates), (t_next, _) in zip(events, events[1:], strict=False):
+            r.set_write_rates(t, rates, side=r.source)
+            for s in np.linspace(t, t_next, 4, endpoint=False).tolist():
+                nxt = r.next_transition_time()
+                if nxt is not None and nxt <= s:  # (the twin wakes at a transition)
+                    r.advance(s)
+                    continue
+                later = r.lag_later(s)
+                r.advance(s)
+                now = r.lag_bytes_per_volume()
+                assert np.array_equal(SanReplication.lag_of(later), now), (name, s)
+                checked[name] += 1
+    assert min(checked.values()) > 20
+
+
+def test_volume_rings_are_the_same_pushed_later() -> None:
+    rng = np.random.default_rng(5)
+    lags = [rng.uniform(0, 1e9, 3) for _ in range(17)]
+    for read_at in (2, 5, 11, 17):
+        now, later = (TimeSeries(volumes=3, volume_capacity=5) for _ in range(2))
+        later.evaluate_volumes = lambda c: c * 1.0
+        for i, lag in enumerate(lags):
+            now.push_volumes(float(i), lag)
+            later.push_volumes_later(float(i), lag)
+            if i + 1 == read_at:
+                assert later.volume_lag.n == now.volume_lag.n
+        for a, b in ((now.volume_t, later.volume_t), (now.volume_lag, later.volume_lag)):
+            assert (a.i, a.n) == (b.i, b.n)
+            assert np.array_equal(a.buf, b.buf, equal_nan=True)
+
+
+def test_a_run_keeps_the_per_volume_lag_it_had_then(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-volume lags evaluated when read (the end of the run) equal those evaluated
+    at each sample: what they read is never changed in place."""
+    lazy = Runner(load_scenario_text(SOAK))
+    lazy.run()
+
+    def at_once(self: TimeSeries, t: float, context: object) -> None:
+        self.push_volumes(t, SanReplication.lag_of(context))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TimeSeries, "push_volumes_later", at_once)
+    eager = Runner(load_scenario_text(SOAK))
+    eager.run()
+    a, b = lazy.twin.series, eager.twin.series
+    assert a.volume_lag.n == b.volume_lag.n > 100
+    assert np.array_equal(a.volume_t.view(), b.volume_t.view())
+    assert np.array_equal(a.volume_lag.view(), b.volume_lag.view(), equal_nan=True)
+    assert a.volume_lag.view().max() > 0

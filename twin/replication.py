@@ -1468,6 +1468,33 @@ class SanReplication:
             lag = np.maximum(w - self._applied[src], 0.0)
         return self._store("lag", lag)
 
+    def lag_later(self, t: float) -> tuple[Any, ...]:
+        """What :meth:`lag_bytes_per_volume` would give at ``t`` (from now to before the
+        next transition), kept to evaluate later (:meth:`lag_of`): the arrays it reads
+        (never changed in place) and its scalars. The time series keeps the per-volume lag
+        every twelfth sample, which nothing may read in a headless run."""
+        src = self._src
+        if self._mode == _SYNC:
+            s = self._hist[-1]
+            tau = self._g_inverse(self._applied_value(t), t)  # (as _tau at t)
+            if tau >= s.t0:
+                return (s.r, t - tau)
+            applied = self._sync_applied(t)
+            w = self._w[src] + self._rates[src] * (t - self._t0)
+            return (np.maximum(w - applied, 0.0),)
+        return (self._w[src], self._rates[src], t - self._t0, self._applied[src])
+
+    @staticmethod
+    def lag_of(later: tuple[Any, ...]) -> np.ndarray:
+        """The per-volume lag :meth:`lag_later` kept: the same arithmetic, so the same
+        values, bit for bit."""
+        if len(later) == 1:
+            return later[0]
+        if len(later) == 2:
+            return later[0] * later[1]
+        w0, rates, dt, applied = later
+        return np.maximum(w0 + rates * dt - applied, 0.0)
+
     def rpo_s_per_volume(self) -> np.ndarray:
         got = self._cached("rpo")
         if got is not None:

@@ -75,6 +75,7 @@ class Storage:
         self._frozen_volume_rpo: np.ndarray | None = None
         self._write_handle: Handle | None = None
         self._rates_wl = np.zeros(len(self.workload_names))
+        self._rates_mb_s: tuple[np.ndarray | None, list[float]] = (None, [])
 
     @property
     def target(self) -> str:
@@ -303,7 +304,12 @@ class Storage:
         i = self._wl_index.get(workload)
         if i is None:
             return 0.0, 0.0
-        demand = float(self._rates_wl[i]) / 1e6
+        rates, mb_s = self._rates_mb_s
+        if rates is not self._rates_wl:  # (the state document asks for every workload)
+            rates = self._rates_wl
+            self._rates_mb_s = (rates, [x / 1e6 for x in rates.tolist()])
+            mb_s = self._rates_mb_s[1]
+        demand = mb_s[i]
         if rack == self.source:
             return demand * self.replication.throttle_factor, demand
         return demand, demand

@@ -134,6 +134,7 @@ class Twin:
         self.series = TimeSeries(every_s=sample_every_s,
                                  volumes=sum(max(1, w.volumes) for w in system.workloads))
         self.series.evaluate = self._evaluate_samples
+        self.series.evaluate_volumes = SanReplication.lag_of
 
         # the subsystems ask each other questions through these queries, never directly
         self.storage = Storage(system, self.clock, self.log, self.site,
@@ -245,9 +246,9 @@ class Twin:
             later = (later, self.management.clone.lag_origin(), available)
         if series.volume_every > 0:  # the per-volume lag at every volume_every-th sample
             first = (-series.count) % series.volume_every
-            for s in times[first::series.volume_every]:
-                self.storage.advance(float(s))
-                series.push_volumes(float(s), self.storage.replication.lag_bytes_per_volume())
+            lag_later = self.storage.replication.lag_later
+            for s in times[first::series.volume_every].tolist():  # (evaluated when read)
+                series.push_volumes_later(s, lag_later(s))
         if columns is None:
             series.push_later(times, later)
         else:
@@ -570,6 +571,8 @@ class Twin:
                     value = _json_safe(value)
                     if volumes is not None:
                         value["per_volume"] = volumes
+                elif key == "workloads":
+                    pass  # built plain JSON (Workloads.state_doc)
                 else:
                     value = _json_safe(value)
                 doc[key] = value

@@ -300,3 +300,131 @@ def test_a_run_keeps_the_per_volume_lag_it_had_then(monkeypatch: pytest.MonkeyPa
     assert np.array_equal(a.volume_t.view(), b.volume_t.view())
     assert np.array_equal(a.volume_lag.view(), b.volume_lag.view(), equal_nan=True)
     assert a.volume_lag.view().max() > 0
+
+
+def _reference_copy(copy: np.ndarray, w: np.ndarray, eps: np.ndarray, cap: float,
+                    link_share: float, t0: float, steps: int
+                    ) -> list[tuple[float, tuple[float, str] | None, np.ndarray, np.ndarray,
+                                    float, float]]:
+    """A background copy stepped as the engine stepped it on every volume before it kept
+    runs of alike volumes (twin/replication.py, _rebase and _reslope_copy, gmlinktolerance
+    off): at each step, (its time, the next transition, the work left, the slopes, their
+    sums)."""
+    out: list[tuple[float, tuple[float, str] | None, np.ndarray, np.ndarray, float,
+                    float]] = []
+    capped = np.minimum(w, cap)
+    for _ in range(steps):
+        active = copy > 0.0
+        n_active = int(np.count_nonzero(active))
+        if n_active == 0:
+            out.append((t0, (t0, "copy_complete"), copy, np.zeros(copy.size),
+                        float(copy.sum()), 0.0))
+            break
+        done_use = float(np.where(active, 0.0, capped).sum())
+        share = max(0.0, link_share - done_use)
+        pace = min(cap, share / n_active)
+        head = np.where(active, pace - w, 0.0)
+        moving = head > 0.0
+        n_moving = int(np.count_nonzero(moving))
+        slope = np.where(moving, -head, 0.0)
+        nxt = None
+        if n_moving:
+            times = copy[moving] / head[moving]
+            dt = float(times.min())
+            last = n_moving == n_active and bool((times <= dt * (1 + 1e-12)).all())
+            nxt = (t0 + dt, "copy_complete" if last else "volume_copied")
+        out.append((t0, nxt, copy, slope, float(copy.sum()), float(slope.sum())))
+        if nxt is None or nxt[1] == "copy_complete":
+            break
+        c = copy + slope * (nxt[0] - t0)
+        copy = np.where(c <= eps, 0.0, c)
+        t0 = nxt[0]
+    return out
+
+
+def _layouts() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(sizes, write rates) of groups whose resync runs in runs of alike volumes or not."""
+    rng = np.random.default_rng(11)
+    wl = rng.uniform(0.05, 0.5, 30) * MB
+    alike = (np.full(600, 50 * GB), np.repeat(wl / 20, 20))
+    distinct = (rng.uniform(1, 60, 200) * GB, rng.uniform(0.0, 0.1, 200) * MB)
+    # a few volumes write faster than their pace: they make no headway
+    stuck = (np.full(300, 20 * GB), np.concatenate([np.repeat(wl[:10] / 20, 20),
+                                                    np.full(100, 30.0 * MB)]))
+    mixed = (np.concatenate([np.full(100, 10 * GB), rng.uniform(1, 9, 50) * GB]),
+             np.concatenate([np.repeat(wl[:5] / 20, 20), np.zeros(50)]))
+    return {"alike": alike, "distinct": distinct, "stuck": stuck, "mixed": mixed}
+
+
+@pytest.mark.parametrize("layout", ["alike", "distinct", "stuck", "mixed"])
+def test_a_resync_in_runs_steps_as_on_every_volume(layout: str) -> None:
+    """The copy kept in runs of alike volumes gives, after every step, the same work left
+    per volume, the same slopes and sums and the same next transition as the copy stepped
+    on every volume, bit for bit."""
+    sizes, rates = _layouts()[layout]
+    link = LinkConfig(bandwidth_mbps=8000.0, background_copy_pct=50.0)
+    r = SanReplication(sizes, 3000.0, link, ReplicationConfig(gm_link_tolerance_s=0.0))
+    r.assume_synchronized(0.0)
+    r.set_write_rates(1.0, rates)
+    r.set_link(10.0, up=False)
+    r.set_link(610.0, up=True)
+    r.start(610.0)
+    want = _reference_copy(r._copy, r.written_rates(), r._copy_eps, r._rel_cap,
+                           r._copy_bytes(), r._t0, 10_000)
+    assert len(want) >= 5
+    for t, nxt, copy, slope, copy_sum, rate_sum in want:
+        assert r._t0 == t and r._next == nxt
+        assert np.array_equal(r._copy, copy) and np.array_equal(r._copy_slope, slope)
+        assert r._copy_sum == copy_sum and r._copy_rate_sum == rate_sum
+        if nxt is None:
+            break
+        r.advance(nxt[0])
+    if layout == "stuck":  # the volumes that write faster than their pace never finish
+        assert want[-1][1] is None and r.state == "inconsistent_copying"
+    else:
+        assert want[-1][1][1] == "copy_complete" and r.state == "consistent_synchronized"
+
+
+def test_a_resync_in_runs_follows_a_change_of_rates_and_the_samples() -> None:
+    """Rates that change during the copy (the runs are made again) and samples and
+    per-volume figures read between its steps: the same as on every volume."""
+    sizes, rates = _layouts()["alike"]
+    link = LinkConfig(bandwidth_mbps=8000.0, background_copy_pct=50.0)
+    r = SanReplication(sizes, 3000.0, link)
+    r.assume_synchronized(0.0)
+    r.set_write_rates(1.0, rates)
+    r.set_link(10.0, up=False)
+    r.set_link(610.0, up=True)
+    r.start(610.0)
+    steps = 0
+    while r.state == "inconsistent_copying":
+        t = r.next_transition_time()
+        mid = r.t + (t - r.t) / 2
+        if steps == 7:  # new rates: half the workloads write twice as much
+            new = rates * np.where(np.arange(rates.size) % 40 < 20, 2.0, 1.0)
+            r.set_write_rates(mid, new)
+            want = _reference_copy(r._copy, r.written_rates(), r._copy_eps, r._rel_cap,
+                                   r._copy_bytes(), r._t0, 1)
+            assert np.array_equal(r._copy_slope, want[0][3])
+            steps += 1
+            continue
+        times = np.linspace(r.t, mid, 3)
+        got = r.sample(times)
+        copy, slope = r._copy.copy(), r._copy_slope.copy()
+        left = np.maximum(0.0, float(copy.sum()) + float(slope.sum()) * (times - r._t0))
+        assert np.array_equal(got["lag_bytes"], np.maximum(
+            0.0, float(r._w[0].sum()) + r.write_rate_bytes_s * (times - r._t0)
+            - float(r._applied[0].sum())))
+        total = float(r._copy_total.sum())
+        assert np.array_equal(got["progress"], np.clip(1.0 - left / total, 0.0, 1.0))
+        r.advance(mid)
+        busy = np.maximum(copy + slope * (mid - r._t0), 0.0)
+        assert np.array_equal(r.progress_per_volume(), np.clip(
+            np.where(r._copy_total > 0, 1.0 - busy / np.where(r._copy_total > 0,
+                                                              r._copy_total, 1.0), 1.0),
+            0.0, 1.0))
+        assert [str(s) for s in r.states_per_volume()].count("consistent_synchronized") == \
+            int(np.count_nonzero(busy <= 0.0))
+        r.advance(t)
+        steps += 1
+    assert steps > 20 and r.state == "consistent_synchronized"

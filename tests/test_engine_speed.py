@@ -428,3 +428,93 @@ def test_a_resync_in_runs_follows_a_change_of_rates_and_the_samples() -> None:
         r.advance(t)
         steps += 1
     assert steps > 20 and r.state == "consistent_synchronized"
+
+
+def test_dataclass_methods_through_the_code_cache_are_the_ones_compiled(monkeypatch) -> None:
+    """twin/_codecache.py hands ``dataclasses`` the code it would compile: a twin
+    module's class gets the very same methods with the cache and without it."""
+    import dataclasses
+    import sys
+    import types
+
+    from twin import _codecache
+
+    source = '''
+from dataclasses import dataclass, field
+
+@dataclass(frozen=True, order=True)
+class Probe:
+    a: int
+    b: str = "x"
+    c: tuple = field(default=(), repr=False)
+
+@dataclass
+class Plain:
+    x: float = 0.0
+    y: list = field(default_factory=list)
+'''
+
+    def make(name: str) -> types.ModuleType:
+        mod = types.ModuleType(name)
+        monkeypatch.setitem(sys.modules, name, mod)
+        exec(source, mod.__dict__)
+        return mod
+
+    monkeypatch.setattr(_codecache, "_cache", {})
+    assert dataclasses.exec is _codecache._cached_exec  # type: ignore[attr-defined]
+    cached = make("twin._probe_cached")
+    assert len(_codecache._cache) >= 8  # every method of both went through the cache
+    again = make("twin._probe_again")  # the same texts: the same code objects
+    try:
+        _codecache.uninstall()
+        fresh = make("twin._probe_fresh")
+    finally:
+        _codecache.install()
+    for cls in ("Probe", "Plain"):
+        a, b, c = (getattr(m, cls) for m in (cached, again, fresh))
+        for meth in ("__init__", "__repr__", "__eq__", "__setattr__", "__hash__", "__lt__"):
+            fa, fc = a.__dict__.get(meth), c.__dict__.get(meth)
+            assert (fa is None) == (fc is None), (cls, meth)
+            if fa is not None and hasattr(fa, "__code__"):
+                assert fa.__code__ == fc.__code__, (cls, meth)
+                assert fa.__code__ is b.__dict__[meth].__code__
+                assert fa.__qualname__ == fc.__qualname__
+    p = cached.Probe(1)
+    assert repr(p) == "Probe(a=1, b='x')" and p == cached.Probe(1) and p < cached.Probe(2)
+    assert hash(p) == hash(fresh.Probe(1))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.a = 2  # type: ignore[misc]
+
+
+def test_the_code_cache_is_kept_beside_the_bytecode_and_used(tmp_path) -> None:
+    """A first process writes the cache (under the bytecode cache prefix); the next
+    compiles nothing; a damaged file is ignored and made again."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    prefix = tmp_path / "pycache"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPYCACHEPREFIX=str(prefix), PYTHONPATH=str(root))
+    code = ("import twin.runner, twin.actions as A; from twin import _codecache as c; "
+            "print(c._new, len(c._used), A.CutLink(link='fc') == A.CutLink(link='fc'))")
+
+    def run() -> list[str]:
+        r = subprocess.run([sys.executable, "-c", code], cwd=root, env=env,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.split()
+
+    first = run()
+    assert first[0] == "True" and int(first[1]) > 100 and first[2] == "True"
+    files = list(prefix.rglob("dataclasses.*.marshal"))
+    assert len(files) == 1
+    assert run() == ["False", first[1], "True"]
+    from twin import _codecache
+
+    for damaged in (b"another format\n", _codecache._MAGIC + b"\x00not marshal"):
+        files[0].write_bytes(damaged)
+        assert run()[0] == "True"  # compiled again, and written again
+        assert run()[0] == "False"

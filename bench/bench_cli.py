@@ -69,7 +69,9 @@ def phases(path: str) -> dict[str, float]:
         report = runner.report()
         t_report = time.perf_counter()
         with open(os.devnull, "w") as out:
-            json.dump(report, out, indent=1, default=str, allow_nan=False)
+            from app import jsontext
+
+            out.write(jsontext.dumps(report))  # as cmd_run writes it
             out.write("\n")
         t_json = time.perf_counter()
     return {"import numpy": t_numpy - t_start, "import the rest": t_import - t_numpy,

@@ -518,3 +518,75 @@ def test_the_code_cache_is_kept_beside_the_bytecode_and_used(tmp_path) -> None:
         files[0].write_bytes(damaged)
         assert run()[0] == "True"  # compiled again, and written again
         assert run()[0] == "False"
+
+
+def _json_both(doc: object) -> tuple[object, object]:
+    """(json.dumps's text or its error, app.jsontext.dumps's)."""
+    import json
+
+    from app import jsontext
+
+    out = []
+    for dump in (lambda d: json.dumps(d, indent=1, default=str, allow_nan=False),
+                 jsontext.dumps):
+        try:
+            out.append(dump(doc))
+        except (ValueError, TypeError) as e:
+            out.append((type(e), str(e)))
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("name", ["default", "failback", "site-loss-during-resync",
+                                  "change-volumes", "validation-failures"])
+def test_the_reports_json_text_is_the_standard_encoders(name: str) -> None:
+    """``drtwin run --json`` writes app/jsontext.py's text: json.dump's, character for
+    character, on the bundled scenarios' reports."""
+    from pathlib import Path
+
+    from twin.scenario import load_scenario
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / f"{name}.yaml"
+    report = Runner(load_scenario(path)).run()
+    want, got = _json_both(report)
+    assert isinstance(want, str) and got == want
+
+
+def test_the_json_text_of_documents_with_every_kind_of_value() -> None:
+    from enum import IntEnum, StrEnum
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    class Colour(StrEnum):
+        RED = "red"
+
+    class Level(IntEnum):
+        HIGH = 3
+
+    class Odd:
+        def __str__(self) -> str:
+            return "odd \u00e9\n"
+
+    leaves = (st.none() | st.booleans() | st.integers() | st.floats()
+              | st.floats(allow_nan=False, allow_infinity=False) | st.text()
+              | st.sampled_from([Colour.RED, Level.HIGH, np.float64(2.5), np.int64(7),
+                                 np.float64("nan"), Odd(), 1e308]))
+    keys = (st.text() | st.integers() | st.floats() | st.booleans() | st.none()
+            | st.sampled_from([Colour.RED, (1, 2)]))
+    docs = st.recursive(leaves, lambda kids: st.lists(kids) | st.tuples(kids, kids)
+                        | st.dictionaries(keys, kids)
+                        | st.lists(st.floats(allow_nan=False), min_size=1)
+                        | st.lists(st.text(), min_size=1), max_leaves=40)
+
+    @settings(max_examples=400, deadline=None)
+    @given(docs)
+    def check(doc: object) -> None:
+        want, got = _json_both(doc)
+        assert got == want
+
+    check()
+    want, got = _json_both([1e308, 1e308])  # a sum that overflows: the slow path
+    assert got == want == "[\n 1e+308,\n 1e+308\n]"
+    loop: list[object] = []
+    loop.append(loop)
+    assert _json_both(loop)[1] == (ValueError, "Circular reference detected")

@@ -1639,19 +1639,20 @@ class SanReplication:
             tau = self._g_inverse(self._applied_value(t), t)  # (as _tau at t)
             if tau >= s.t0:
                 return (s.r, t - tau)
-            applied = self._sync_applied(t)
-            w = self._w[src] + self._rates[src] * (t - self._t0)
-            return (np.maximum(w - applied, 0.0),)
+            # (as _sync_applied: the segment of the oldest unapplied write)
+            a = self._hist[bisect.bisect_right(self._hist_t, tau) - 1]
+            return (self._w[src], self._rates[src], t - self._t0, a.w0, a.r, tau - a.t0)
         return (self._w[src], self._rates[src], t - self._t0, self._applied[src])
 
     @staticmethod
     def lag_of(later: tuple[Any, ...]) -> np.ndarray:
         """The per-volume lag :meth:`lag_later` kept: the same arithmetic, so the same
         values, bit for bit."""
-        if len(later) == 1:
-            return later[0]
         if len(later) == 2:
             return later[0] * later[1]
+        if len(later) == 6:
+            w0, rates, dt, a0, r, da = later
+            return np.maximum(w0 + rates * dt - (a0 + r * da), 0.0)
         w0, rates, dt, applied = later
         return np.maximum(w0 + rates * dt - applied, 0.0)
 

@@ -590,3 +590,28 @@ def test_the_json_text_of_documents_with_every_kind_of_value() -> None:
     loop: list[object] = []
     loop.append(loop)
     assert _json_both(loop)[1] == (ValueError, "Circular reference detected")
+
+
+def test_reachability_asked_once_per_rack_is_the_same() -> None:
+    """``Network.reachable_now`` (each rack asked once for a document) answers as
+    ``reachable`` for every workload, whatever state the racks and routes are in."""
+    from twin.states import WorkloadStatus
+
+    r = Runner(load_scenario_text(SOAK))
+    twin = r.twin
+    net = twin.network
+    workloads = list(twin.workloads.by_name.values())
+    for rack_state in ({}, {"tor_configured": False}, {"advertising": False}):
+        for rack in net.racks.values():
+            for k, v in rack_state.items():
+                setattr(rack, k, v)
+        for status in WorkloadStatus:
+            for w in workloads:
+                w.status = status
+            for rack in (None, *net.racks):
+                workloads[0].rack = rack
+                once = net.reachable_now()
+                assert [once(w) for w in workloads] == [net.reachable(w) for w in workloads]
+                assert twin.service_available() == (
+                    bool(twin.workloads.in_service())
+                    and all(net.reachable(w) for w in twin.workloads.in_service()))

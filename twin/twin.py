@@ -333,7 +333,13 @@ class Twin:
     def service_available(self) -> bool:
         """Clients reach every workload in service (a deployment joins once it has run)."""
         ws = self.workloads.in_service()
-        return bool(ws) and all(self.network.reachable(w) for w in ws)
+        if not ws:
+            return False
+        reachable = self.network.reachable_now()
+        for w in ws:
+            if not reachable(w):
+                return False
+        return True
 
     def production_rack(self) -> str | None:
         """The live rack whose workloads run (or start), if any."""
@@ -553,7 +559,7 @@ class Twin:
             "links": self._links_doc,
             "replication": lambda: self.storage.state_doc(self.rpo_exposure_s(), per_volume),
             "management": self.management.state_doc,
-            "workloads": lambda: self.workloads.state_doc(self.network.reachable,
+            "workloads": lambda: self.workloads.state_doc(self.network.reachable_now(),
                                                           self.storage.write_mb_s),
             "service": lambda: {"available": self.service_available(),
                                 "split_brain": self.network.split_brain(),

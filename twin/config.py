@@ -8,6 +8,7 @@ Figures without a source in the article come from IBM's SVC documentation (domai
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -186,7 +187,12 @@ def _default_users() -> tuple[User, ...]:
 
 def _default(cls: type, name: str) -> Any:
     """The dataclass default of ``cls.name``: defaults are written once, on the class."""
-    return {f.name: f.default for f in dataclasses.fields(cls)}[name]
+    return _defaults(cls)[name]
+
+
+@functools.cache
+def _defaults(cls: type) -> dict[str, Any]:
+    return {f.name: f.default for f in dataclasses.fields(cls)}
 
 
 def _rack(d: dict[str, Any], index: int) -> RackConfig:

@@ -615,3 +615,41 @@ def test_reachability_asked_once_per_rack_is_the_same() -> None:
                 assert twin.service_available() == (
                     bool(twin.workloads.in_service())
                     and all(net.reachable(w) for w in twin.workloads.in_service()))
+
+
+def test_state_paths_read_per_root_say_what_the_whole_map_says() -> None:
+    """twin/statedoc.py reads the document's types below a root when a path asks: every
+    path gets the message the whole key map gives (the map as it was built before)."""
+    from twin import statedoc
+
+    keys = statedoc.STATE_KEYS
+    assert tuple(keys) == statedoc.STATE_ROOTS
+
+    def whole_map(path: str) -> str | None:
+        node = keys
+        done: list[str] = []
+        for seg in path.split("."):
+            if node is None:
+                return None
+            if "*" in node and len(node) == 1:
+                node = node["*"]
+            elif seg in node:
+                node = node[seg]
+            else:
+                where = ".".join(done) or "the state document"
+                return f"{where} has no {seg!r}; it has {', '.join(sorted(node))}"
+            done.append(seg)
+        return None
+
+    def walk(d: object, pre: str = "") -> list[str]:
+        out = []
+        if isinstance(d, dict):
+            for k, v in d.items():
+                out += [pre + k, *walk(v, pre + k + ".")]
+        return out
+
+    paths = walk(keys)
+    assert len(paths) > 100
+    odd = ["", ".", "x", "service..x", ".service", "racks", "a.b.c"]
+    for p in odd + paths + [p + ".zz" for p in paths] + [p.replace("*", "q") for p in paths]:
+        assert statedoc.path_problem(p) == whole_map(p), p

@@ -34,6 +34,7 @@ class Placed(Protocol):
 
 @dataclass
 class RackNet:
+    """A rack's routers and top-of-rack switches."""
     tor_configured: bool = False
     advertising: bool = False
     tor_handle: Handle | None = None

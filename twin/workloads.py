@@ -44,6 +44,7 @@ WS = WorkloadStatus
 
 @dataclass
 class Workload:
+    """A workload as it runs: its rack, status and restart."""
     cfg: WorkloadConfig
     rack: str | None
     status: WorkloadStatus = WS.STOPPED
@@ -75,6 +76,7 @@ class Workload:
 
 @dataclass
 class ComputeNodes:
+    """A rack's compute nodes: in cloud groups, failed, quiesced, being added."""
     total: int
     in_cloud_groups: int = 0
     failed: set[int] = field(default_factory=set)

@@ -1171,10 +1171,13 @@ class SanReplication:
         """Per-volume host write rates (bytes/s) asked on ``side`` (default: the source)
         from ``t`` on. The target accepts writes only when stopped with access (idling)."""
         r = np.asarray(rates_bytes_per_s, dtype=float).reshape(-1)
-        if r.shape != (self.n,) or not math.isfinite(float(r.sum())) or float(r.min()) < 0:
-            raise ValueError(f"write rates must be {self.n} finite bytes/s values >= 0")
+        lowest = float(r.min()) if r.shape == (self.n,) else -1.0
         r = np.where(r < 1e-6, 0.0, r)  # below a byte in ~12 days: nothing (no float noise)
         total = float(r.sum())
+        # (a NaN or an infinity, or a sum beyond floats, makes the sum not finite: the sum
+        # of the rates as given is so exactly when this one is, the tiny ones are so small)
+        if not (lowest >= 0.0 and math.isfinite(total)):
+            raise ValueError(f"write rates must be {self.n} finite bytes/s values >= 0")
         s = self._src if side is None else int(side)
         if s not in (0, 1):
             raise ValueError(f"side must be 0 or 1, not {side!r}")
@@ -1188,6 +1191,7 @@ class SanReplication:
                     "with access (failover) before writing to them")
         was = self._throttled
         self._demand[s] = r
+        self._demand_sums[s] = (r, total)  # (its sum: the same array, the same float)
         out_end = self._end(t, before, out)
         if was and not self._throttled:
             out_end.append(Transition(t, "unthrottled",

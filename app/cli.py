@@ -660,11 +660,21 @@ def _exiting(status: int) -> None:
     os._exit(status)
 
 
+def _single_threaded_numpy() -> None:
+    """``drtwin run`` computes on one thread, on small arrays: before numpy is imported,
+    its OpenBLAS is told to start no worker threads (each spins a core for a tenth of a
+    second at start-up, on a machine with few cores taking it from the run). A value the
+    user set is kept; once numpy is imported (a caller's process) nothing changes."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         args = _parser().parse_args(["gui", *(argv or [])])
     if args.command == "run":
+        _single_threaded_numpy()
         try:
             status = cmd_run(args)
         except KeyboardInterrupt:  # before the run started (loading, importing)

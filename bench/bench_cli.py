@@ -83,7 +83,8 @@ def breakdown(path: Path, repeat: int) -> dict[str, float]:
     """Median seconds of each phase of ``drtwin run PATH --json``: those :func:`phases`
     times in a fresh process, the start-up (``python -c pass``) and what is left of the
     process's wall time (exit: freeing the interpreter and numpy)."""
-    env = {**CLEAN_ENV, "DRTWIN_PROGRESS": "0"}
+    # (OPENBLAS_NUM_THREADS: what drtwin run sets before it imports numpy, _single_threaded_numpy)
+    env = {**CLEAN_ENV, "DRTWIN_PROGRESS": "0", "OPENBLAS_NUM_THREADS": "1"}
     got: dict[str, list[float]] = {k: [] for k in PHASES}
     for _ in range(repeat):
         got["start-up"].append(timed([PY, "-c", "pass"]))

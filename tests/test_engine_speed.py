@@ -653,3 +653,54 @@ def test_state_paths_read_per_root_say_what_the_whole_map_says() -> None:
     odd = ["", ".", "x", "service..x", ".service", "racks", "a.b.c"]
     for p in odd + paths + [p + ".zz" for p in paths] + [p.replace("*", "q") for p in paths]:
         assert statedoc.path_problem(p) == whole_map(p), p
+
+
+@pytest.mark.parametrize("bad", [[np.nan, 1.0, 1.0, 1.0], [np.inf, 1.0, 1.0, 1.0],
+                                 [-np.inf, 1.0, 1.0, 1.0], [-1.0, 1.0, 1.0, 1.0],
+                                 [1e308, 1e308, 1.0, 1.0], [1.0, 1.0, 1.0], [],
+                                 [np.inf, -np.inf, 0.0, 0.0], [-1e-7, 0.0, 0.0, 0.0]])
+@pytest.mark.filterwarnings("ignore:overflow encountered")  # (numpy says so of 2e308)
+def test_write_rates_that_are_not_rates_are_refused(bad: list[float]) -> None:
+    """set_write_rates checks the rates once (their least, and the sum it keeps): a NaN,
+    an infinity, a negative rate, a sum beyond floats or the wrong count is refused."""
+    r = SanReplication(SIZES, 3000.0, LINK)
+    r.assume_synchronized(0.0)
+    with pytest.raises(ValueError, match="write rates must be 4 finite"):
+        r.set_write_rates(1.0, np.array(bad))
+    r.set_write_rates(2.0, np.array([1e-7, 0.0, 5.0, 1e300]))  # tiny ones are nothing
+    assert r.write_rates().tolist() == [0.0, 0.0, 5.0, 1e300]
+    assert r.demand_sum() == float(np.array([0.0, 0.0, 5.0, 1e300]).sum())
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self/task"), reason="Linux /proc")
+def test_drtwin_run_starts_no_blas_threads(tmp_path) -> None:
+    """``drtwin run`` asks numpy's OpenBLAS for no worker threads before it imports numpy
+    (unless the user chose a number), and nothing of the kind in a caller's process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    path = tmp_path / "soak.yaml"
+    path.write_text(SOAK)
+    code = ("import os, sys, io, contextlib; from app import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    status = cli.main(['run', {str(path)!r}])\n"
+            "print(status, os.environ.get('OPENBLAS_NUM_THREADS'),"
+            " len(os.listdir('/proc/self/task')))")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env.update(DRTWIN_HISTORY="off", DRTWIN_PROGRESS="0", PYTHONPATH=str(root))
+
+    def run(**extra: str) -> list[str]:
+        r = subprocess.run([sys.executable, "-c", code], cwd=root, env={**env, **extra},
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.split()
+
+    assert run() == ["0", "1", "1"]  # one thread: the main one
+    assert run(OPENBLAS_NUM_THREADS="2")[:2] == ["0", "2"]
+    after_numpy = code.replace("from app import cli", "import numpy; from app import cli")
+    r = subprocess.run([sys.executable, "-c", after_numpy], cwd=root, env=env,
+                       capture_output=True, text=True)
+    assert r.stdout.split()[:2] == ["0", "None"]

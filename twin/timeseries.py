@@ -13,6 +13,9 @@ import numpy as np
 
 # samples pushed for later evaluation (push_later) are evaluated at the latest by this many
 LATER_MAX = 4096
+# per-volume lags pushed for later, at the latest by this many (each keeps alive the arrays
+# it reads: a few, so that memory does not grow with them)
+VOLUMES_LATER_MAX = 16
 Evaluate = Callable[[list[tuple[np.ndarray, Any]]], tuple[np.ndarray, dict[str, np.ndarray]]]
 
 SERIES = ("lag_bytes", "rpo_s", "throughput_bps", "bandwidth_bps", "progress",
@@ -181,14 +184,16 @@ class TimeSeries:
 
     def push_volumes_later(self, t: float, context: Any) -> None:
         """The per-volume lag at ``t``, which ``evaluate_volumes`` gives from ``context``
-        when the rings are read (the same rows as :meth:`push_volumes` of it now). Only
-        the newest the rings can hold are kept."""
+        when the rings are read, or a few at a time (the same rows as :meth:`push_volumes`
+        of it now)."""
         if self.evaluate_volumes is None:
             raise RuntimeError("push_volumes_later needs an evaluate_volumes function")
         later = self._volumes_later
         if len(later) == later.maxlen:
             self._volumes_dropped += 1  # the rings would overwrite it
         later.append((t, context))
+        if len(later) >= VOLUMES_LATER_MAX:
+            self._flush_volumes()
 
     def _flush_volumes(self) -> None:
         later = self._volumes_later

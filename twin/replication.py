@@ -314,6 +314,7 @@ class SanReplication:
         self._copy_pct = float(link.background_copy_pct)
         self._extra_s = 0.0
         self._lost = [False, False]
+        self._link_figures: tuple[float, float] | None = None  # (_link_bytes, kept)
 
         # group state
         self._src = PRIMARY
@@ -465,14 +466,27 @@ class SanReplication:
 
     def _bw_bytes(self) -> float:
         """Effective link bandwidth in bytes/s (0 when disconnected)."""
-        if not self.connected:
-            return 0.0
-        loss = min(max(self._loss_pct, 0.0), 100.0)
-        return max(self._bw_mbps, 0.0) * 1e6 / 8.0 * (1.0 - loss / 100.0)
+        got = self._link_figures
+        if got is None:
+            got = self._link_figures = self._link_bytes()
+        return got[0]
 
     def _copy_bytes(self) -> float:
         """The partnership's background copy share of the link, bytes/s."""
-        return self._bw_bytes() * min(max(self._copy_pct, 0.0), 100.0) / 100.0
+        got = self._link_figures
+        if got is None:
+            got = self._link_figures = self._link_bytes()
+        return got[1]
+
+    def _link_bytes(self) -> tuple[float, float]:
+        """(:meth:`_bw_bytes`, :meth:`_copy_bytes`) from the link's figures, which change
+        only in set_link, rack_lost and rack_restored (they drop the pair kept)."""
+        if not self.connected:
+            bw = 0.0
+        else:
+            loss = min(max(self._loss_pct, 0.0), 100.0)
+            bw = max(self._bw_mbps, 0.0) * 1e6 / 8.0 * (1.0 - loss / 100.0)
+        return bw, bw * min(max(self._copy_pct, 0.0), 100.0) / 100.0
 
     def _pace(self, volumes: int) -> float:
         """Background copy pace of each of ``volumes`` volumes copying, bytes/s [V5K]."""
@@ -1221,6 +1235,7 @@ class SanReplication:
             self._copy_pct = min(max(0.0, float(background_copy_pct)), 100.0)
         if up is not None:
             self._up = bool(up)
+        self._link_figures = None
         self._connectivity_changed(was_connected)
         res = self._end(t, before, out)
         if was_throttled and not self._throttled and self.connected and self._running:
@@ -1252,6 +1267,7 @@ class SanReplication:
         out, before = self._begin(t)
         was = self.connected
         self._lost[side] = True
+        self._link_figures = None
         self._set_zero_rates(side)
         self._connectivity_changed(was)
         return self._end(t, before, out)
@@ -1261,6 +1277,7 @@ class SanReplication:
         out, before = self._begin(t)
         was = self.connected
         self._lost[side] = False
+        self._link_figures = None
         self._connectivity_changed(was)
         return self._end(t, before, out)
 

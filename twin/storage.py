@@ -61,7 +61,12 @@ class Storage:
         self._vol_wl = np.array([self._wl_index[wl] for wl, _, _ in layout], dtype=np.intp)
         self._masks: dict[str, tuple[list[str], tuple[np.ndarray, bool, bool]]] = {}
         per_wl = np.array([max(1, w.volumes) for w in system.workloads], dtype=float)
-        self._vol_share = 1.0 / per_wl[self._vol_wl]
+        # each workload's share of its rate per volume, repeated over its consecutive
+        # volumes (the layout's order): one product per workload, the same floats as the
+        # product per volume, without gathering
+        self._wl_share = 1.0 / per_wl
+        self._wl_counts = per_wl.astype(np.intp)
+        assert np.array_equal(np.repeat(np.arange(per_wl.size), self._wl_counts), self._vol_wl)
         sizes = np.array([s for _, _, s in layout], dtype=float)
         self.replication = SanReplication(sizes, system.distance_km, system.fc_link,
                                           system.replication)
@@ -251,7 +256,7 @@ class Storage:
         now = self.clock.now
         wl_rates = self.writes.rates_at(now)
         self._rates_wl = wl_rates
-        per_volume = wl_rates[self._vol_wl] * self._vol_share
+        per_volume = np.repeat(wl_rates * self._wl_share, self._wl_counts)
         for rack, side in self.side.items():
             live = self.site.rack_up(rack) and not self.site.storage_failed(rack)
             mask, some, every = self._writing_mask(rack) if live else (None, False, False)

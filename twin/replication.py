@@ -296,6 +296,12 @@ class SanReplication:
         self.link = link
         self.cfg = cfg
         self.mode = ReplicationMode(cfg.mode)
+        self._metro = self.mode == ReplicationMode.METRO_MIRROR
+        # the figures of the mirror delay that the configuration fixes (it is frozen)
+        self._propagation_s = link.one_way_delay_s(self.distance_km)
+        self._batch_figures = (max(0.0, cfg.batch_interval_s),
+                               min(max(cfg.colliding_writes_pct, 0.0), 100.0) / 100.0,
+                               max(cfg.io_size_kb * 1e3, 1.0))
         self.gm_max_host_delay_s = float(cfg.gm_max_host_delay_s if gm_max_host_delay_s is None
                                          else gm_max_host_delay_s)
         self.gm_link_tolerance_s = float(cfg.gm_link_tolerance_s if gm_link_tolerance_s is None
@@ -496,17 +502,16 @@ class SanReplication:
         """The delay from a write's completion at the primary to its application at the
         secondary at write rate ``write_rate`` (default: now), without a backlog: the
         steady RPO (see the module docstring)."""
-        d = self.one_way_delay_s
-        if self.mode == ReplicationMode.METRO_MIRROR:
+        if self._metro:
             return 0.0
+        d = self._propagation_s + self._extra_s  # (one_way_delay_s)
         w = self._g_rate if write_rate is None else float(write_rate)
         b = self._bw_bytes()
-        i = max(0.0, self.cfg.batch_interval_s)
+        i, f, io = self._batch_figures
         rho = min(w / b, RHO_CAP) if b > 0.0 else RHO_CAP
         s = rho * i
         wait = rho * s / (2.0 * (1.0 - rho))
-        f = min(max(self.cfg.colliding_writes_pct, 0.0), 100.0) / 100.0
-        writes = w * i / max(self.cfg.io_size_kb * 1e3, 1.0)
+        writes = w * i / io
         p = 1.0 - (1.0 - f) ** writes if w > 0.0 and f > 0.0 else 0.0
         return i + s + wait + d + p * 2.0 * d
 
@@ -838,7 +843,7 @@ class SanReplication:
             g0 = last.g0 + last.rate * (t0 - last.t0)
         else:
             g0 = float(self._w[src].sum())
-        seg = _Seg(t0, g0, w, self._w[src], r=self._rates[src], q0=q, qs=qs)
+        seg = _Seg(t0, g0, w, self._w[src], self._rates[src], q, qs)
         if self._hist and self._hist[-1].t0 == t0:
             self._hist[-1] = seg
             self._hist_g[-1] = g0

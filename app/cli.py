@@ -212,6 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         session = _load_trainee(args, scenario)
         if session is False:
             return 2
+        _collect_from_now_on()
         history = None
         if not _history_off(args.history):
             from twin.history import HistoryError
@@ -660,6 +661,33 @@ def _exiting(status: int) -> None:
     os._exit(status)
 
 
+def _collect_later() -> None:
+    """The program starts ``drtwin run``: no cyclic garbage collection while it imports
+    and loads (what those make lives as long as the process; the collector would go over
+    it some sixty times, ~6 ms with numpy's import), until :func:`_collect_from_now_on`."""
+    import gc
+
+    global _collection_held
+    if gc.isenabled():
+        gc.disable()
+        _collection_held = True
+
+
+def _collect_from_now_on() -> None:
+    """After the load: what exists stays (``gc.freeze``: the collector skips it from now
+    on) and the run collects its garbage as usual."""
+    global _collection_held
+    if _collection_held:
+        import gc
+
+        _collection_held = False
+        gc.freeze()
+        gc.enable()
+
+
+_collection_held = False
+
+
 def _single_threaded_numpy() -> None:
     """``drtwin run`` computes on one thread, on small arrays: before numpy is imported,
     its OpenBLAS is told to start no worker threads (each spins a core for a tenth of a
@@ -675,11 +703,15 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(["gui", *(argv or [])])
     if args.command == "run":
         _single_threaded_numpy()
+        if argv is None:  # the program (never a caller's process)
+            _collect_later()
         try:
             status = cmd_run(args)
         except KeyboardInterrupt:  # before the run started (loading, importing)
             print("drtwin: interrupted before the run started", file=sys.stderr)
             status = 1
+        finally:
+            _collect_from_now_on()  # (a file that did not load, an error: as usual)
         if argv is None:  # the program itself, about to exit (never a caller's process)
             _exiting(status)
         return status

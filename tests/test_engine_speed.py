@@ -143,11 +143,13 @@ def test_main_exits_at_once_only_as_the_program(tmp_path, monkeypatch, capsys) -
     path.write_text(SOAK)
     exits: list[int] = []
     monkeypatch.setattr(cli, "_exiting", exits.append)
+    held: list[str] = []  # (the collector as the program sets it: not in pytest's process)
+    monkeypatch.setattr(cli, "_collect_later", lambda: held.append("later"))
     assert cli.main(["run", str(path)]) == 0
-    assert exits == []
+    assert exits == [] and held == []
     monkeypatch.setattr("sys.argv", ["drtwin", "run", str(path)])
     assert cli.main() == 0
-    assert exits == [0]
+    assert exits == [0] and held == ["later"]
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [")
     monkeypatch.setattr("sys.argv", ["drtwin", "run", str(bad)])
@@ -704,3 +706,40 @@ def test_drtwin_run_starts_no_blas_threads(tmp_path) -> None:
     r = subprocess.run([sys.executable, "-c", after_numpy], cwd=root, env=env,
                        capture_output=True, text=True)
     assert r.stdout.split()[:2] == ["0", "None"]
+
+
+def test_the_program_collects_no_garbage_while_it_imports_and_loads(tmp_path) -> None:
+    """``drtwin run`` as the program: the cyclic collector is off while it imports and
+    loads, then what exists is frozen and the run collects as usual; a file that does not
+    load leaves the collector on too."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    path = tmp_path / "soak.yaml"
+    path.write_text(SOAK)
+    code = ("import gc, sys, io, contextlib\n"
+            "from app import cli\n"
+            "import twin.runner\n"
+            "seen = []\n"
+            "real = twin.runner.Runner\n"
+            "def spy(*a, **k):\n"
+            "    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n"
+            "    return real(*a, **k)\n"
+            "twin.runner.Runner = spy\n"
+            "cli._exiting = lambda status: seen.append(('exit', status, gc.isenabled()))\n"
+            "sys.argv = ['drtwin', 'run', sys.argv[1]]\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    cli.main()\n"
+            "print(seen)")
+    env = {**os.environ, "DRTWIN_HISTORY": "off", "DRTWIN_PROGRESS": "0",
+           "PYTHONPATH": str(root)}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [")
+    for f, want in ((path, "[(True, True), ('exit', 0, True)]"),
+                    (bad, "[('exit', 2, True)]")):
+        r = subprocess.run([sys.executable, "-c", code, str(f)], cwd=root, env=env,
+                           capture_output=True, text=True)
+        assert r.stdout.strip() == want, r.stderr

@@ -1676,9 +1676,16 @@ class SanReplication:
         values, bit for bit."""
         if len(later) == 2:
             return later[0] * later[1]
-        if len(later) == 6:
+        if len(later) == 6:  # max(w0 + rates dt - (a0 + r da), 0), in two arrays
             w0, rates, dt, a0, r, da = later
-            return np.maximum(w0 + rates * dt - (a0 + r * da), 0.0)
+            applied = r * da
+            applied += a0  # (a + b is b + a, exactly)
+            if dt == 0.0:  # (a sample at a rate change: w0 + rates 0.0 is w0, rates >= 0)
+                return np.maximum(np.subtract(w0, applied, out=applied), 0.0, out=applied)
+            w = rates * dt
+            w += w0
+            w -= applied
+            return np.maximum(w, 0.0, out=w)
         w0, rates, dt, applied = later
         return np.maximum(w0 + rates * dt - applied, 0.0)
 

@@ -743,3 +743,22 @@ def test_the_program_collects_no_garbage_while_it_imports_and_loads(tmp_path) ->
         r = subprocess.run([sys.executable, "-c", code, str(f)], cwd=root, env=env,
                            capture_output=True, text=True)
         assert r.stdout.strip() == want, r.stderr
+
+
+def test_workload_rates_read_once_per_document_are_the_same() -> None:
+    """``Storage.write_mb_s_now`` (the rates and throttle factor read once, for a state
+    document) answers as ``write_mb_s`` for every workload, rack and unknown name."""
+    r = Runner(load_scenario_text(SOAK))
+    twin = r.twin
+    storage = twin.storage
+    for t in (0.0, 3600.0, 7300.0):
+        twin.run_until(t)
+        now = storage.write_mb_s_now()
+        for name in [*twin.workloads.by_name, "not-a-workload"]:
+            for rack in (*twin.system.rack_names, None):
+                assert now(name, rack) == storage.write_mb_s(name, rack)
+    storage.replication._throttled = True  # a throttled source writes less than it asks
+    storage.replication.set_write_rates(twin.now, storage.replication.write_rates() * 1e4)
+    now = storage.write_mb_s_now()
+    assert [now(n, storage.source) for n in twin.workloads.by_name] == [
+        storage.write_mb_s(n, storage.source) for n in twin.workloads.by_name]

@@ -309,15 +309,36 @@ class Storage:
         i = self._wl_index.get(workload)
         if i is None:
             return 0.0, 0.0
-        rates, mb_s = self._rates_mb_s
-        if rates is not self._rates_wl:  # (the state document asks for every workload)
-            rates = self._rates_wl
-            self._rates_mb_s = (rates, [x / 1e6 for x in rates.tolist()])
-            mb_s = self._rates_mb_s[1]
-        demand = mb_s[i]
+        demand = self._mb_s()[i]
         if rack == self.source:
             return demand * self.replication.throttle_factor, demand
         return demand, demand
+
+    def _mb_s(self) -> list[float]:
+        """Each workload's rate now, MB/s, kept with the rates it comes from."""
+        rates, mb_s = self._rates_mb_s
+        if rates is not self._rates_wl:
+            rates = self._rates_wl
+            mb_s = [x / 1e6 for x in rates.tolist()]
+            self._rates_mb_s = (rates, mb_s)
+        return mb_s
+
+    def write_mb_s_now(self) -> Callable[[str, str | None], tuple[float, float]]:
+        """:meth:`write_mb_s`, for every workload at one instant (a state document): the
+        rates and the throttle factor read once."""
+        index, mb_s = self._wl_index, self._mb_s()
+        source, factor = self.source, self.replication.throttle_factor
+
+        def write_mb_s(workload: str, rack: str | None) -> tuple[float, float]:
+            i = index.get(workload)
+            if i is None:
+                return 0.0, 0.0
+            demand = mb_s[i]
+            if rack == source:
+                return demand * factor, demand
+            return demand, demand
+
+        return write_mb_s
 
     # -- exposure and loss (R14, R15) -------------------------------------------------
 

@@ -560,7 +560,7 @@ class Twin:
             "replication": lambda: self.storage.state_doc(self.rpo_exposure_s(), per_volume),
             "management": self.management.state_doc,
             "workloads": lambda: self.workloads.state_doc(self.network.reachable_now(),
-                                                          self.storage.write_mb_s),
+                                                          self.storage.write_mb_s_now()),
             "service": lambda: {"available": self.service_available(),
                                 "split_brain": self.network.split_brain(),
                                 "down_since_s": self._down_since},

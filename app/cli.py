@@ -27,13 +27,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import resources
-
 if TYPE_CHECKING:
     from twin.history import History
     from twin.scenario import Scenario
 
-DEFAULT_SCENARIO = resources.scenario()  # scenarios/default.yaml, bundled as app.scenarios
+
+def __getattr__(name: str) -> Any:
+    """``DEFAULT_SCENARIO``: scenarios/default.yaml, bundled as app.scenarios (found when
+    asked: ``drtwin run`` does not need importlib.resources)."""
+    if name == "DEFAULT_SCENARIO":
+        from app import resources
+
+        return resources.scenario()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,8 +138,17 @@ def _err(message: str) -> int:
     return 2
 
 
+def _history_off(option: str | None) -> bool:
+    """``--history off`` or $DRTWIN_HISTORY=off (twin.history.history_path's rule, read
+    here so that a run without a history imports neither it nor sqlite3)."""
+    chosen = option if option is not None else os.environ.get("DRTWIN_HISTORY") or None
+    return chosen is not None and chosen.strip().lower() == "off"
+
+
 def _open_history(option: str | None) -> History | None:
     """The run history chosen by ``--history`` or $DRTWIN_HISTORY (None: off)."""
+    if _history_off(option):
+        return None
     from twin.history import History, history_path
 
     path = history_path(option)
@@ -186,8 +201,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if getattr(args, "versus", None):
         return cmd_versus(args)
     from app.progress import Interrupted, Progress, ctrl_c, report_of
-    from twin.aar import text_sha256
-    from twin.history import HistoryError
     from twin.runner import Runner, summary
 
     with ctrl_c() as pressed:
@@ -199,12 +212,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         session = _load_trainee(args, scenario)
         if session is False:
             return 2
-        try:
-            history = _open_history(args.history)
-            if history is not None:
-                history.count()  # a broken database is found before the run, not after it
-        except HistoryError as e:
-            return _err(f"run history: {e}")
+        _collect_from_now_on()
+        history = None
+        if not _history_off(args.history):
+            from twin.history import HistoryError
+
+            try:
+                history = _open_history(args.history)
+                if history is not None:
+                    history.count()  # a broken database is found before the run, not after
+            except HistoryError as e:
+                return _err(f"run history: {e}")
         started_at = datetime.now().astimezone()  # the wall clock is the CLI's, not the engine's
         progress = Progress(scenario.horizon_s, pressed)
         runner = (Runner(scenario, progress=progress) if session is None
@@ -222,7 +240,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"drtwin: interrupted (Ctrl-C) at {progress.fmt(progress.now)} of "
                   "simulated time: the report is partial", file=sys.stderr)
         if args.json:
-            json.dump(report, sys.stdout, indent=1, default=str, allow_nan=False)
+            from app import jsontext
+
+            sys.stdout.write(jsontext.dumps(report))  # (json.dump's text, faster)
             sys.stdout.write("\n")
         else:
             print(summary(report))
@@ -232,11 +252,15 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print(f"Interrupted at {progress.fmt(progress.now)} (Ctrl-C): partial report")
         run_id = None
         if history is not None and not interrupted:
+            from twin.history import HistoryError
+
             try:
                 run_id = history.record(report, scenario.source_text, started_at)
             except HistoryError as e:
                 return _err(f"run history: {e}")
         if args.report:
+            from twin.aar import text_sha256
+
             failed = _write_report(report, args.report, made_at=started_at,
                                    description=scenario.description,
                                    scenario_sha256=text_sha256(scenario.source_text),
@@ -606,14 +630,71 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(run_gui(args))
 
 
-def _exiting() -> None:
-    """The process ends now: what it made needs no cyclic garbage collection at exit
-    (``gc.freeze``: the interpreter's final collection skips those objects; about 20 ms
-    of a 2,000-volume ``drtwin run``, bench/bench_cli.py). Everything is still flushed,
-    closed and freed as usual."""
+def _exiting(status: int) -> None:
+    """The program ends now with ``status``: what it printed is flushed, the exit
+    functions run, and the process leaves without the interpreter's teardown (freeing
+    every module and numpy's arrays one by one: about 15 ms of a 2,000-volume ``drtwin
+    run``, bench/bench_cli.py). Every file the run wrote is closed by then (the report's
+    with ``write_text``, the history's connection after each use). If stdout cannot be
+    flushed (a closed pipe), or a thread other than the main one runs, it returns and the
+    interpreter exits as usual, its objects frozen (``gc.freeze``: its final collection
+    skips them)."""
     import gc
 
     gc.freeze()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # the interpreter reports it, as it would have
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    import atexit
+
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status)
+
+
+def _collect_later() -> None:
+    """The program starts ``drtwin run``: no cyclic garbage collection while it imports
+    and loads (what those make lives as long as the process; the collector would go over
+    it some sixty times, ~6 ms with numpy's import), until :func:`_collect_from_now_on`."""
+    import gc
+
+    global _collection_held
+    if gc.isenabled():
+        gc.disable()
+        _collection_held = True
+
+
+def _collect_from_now_on() -> None:
+    """After the load: what exists stays (``gc.freeze``: the collector skips it from now
+    on) and the run collects its garbage as usual."""
+    global _collection_held
+    if _collection_held:
+        import gc
+
+        _collection_held = False
+        gc.freeze()
+        gc.enable()
+
+
+_collection_held = False
+
+
+def _single_threaded_numpy() -> None:
+    """``drtwin run`` computes on one thread, on small arrays: before numpy is imported,
+    its OpenBLAS is told to start no worker threads (each spins a core for a tenth of a
+    second at start-up, on a machine with few cores taking it from the run). A value the
+    user set is kept; once numpy is imported (a caller's process) nothing changes."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -621,14 +702,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = _parser().parse_args(["gui", *(argv or [])])
     if args.command == "run":
+        _single_threaded_numpy()
+        if argv is None:  # the program (never a caller's process)
+            _collect_later()
         try:
-            return cmd_run(args)
+            status = cmd_run(args)
         except KeyboardInterrupt:  # before the run started (loading, importing)
             print("drtwin: interrupted before the run started", file=sys.stderr)
-            return 1
+            status = 1
         finally:
-            if argv is None:  # the program itself, about to exit (never a caller's process)
-                _exiting()
+            _collect_from_now_on()  # (a file that did not load, an error: as usual)
+        if argv is None:  # the program itself, about to exit (never a caller's process)
+            _exiting(status)
+        return status
     if args.command == "check":
         return cmd_check(args)
     if args.command == "compare":
@@ -638,7 +724,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "history":
         return cmd_history(args)
     if getattr(args, "file", None) is None:
-        args.file = str(DEFAULT_SCENARIO)
+        from app import resources
+
+        args.file = str(resources.scenario())
     return cmd_gui(args)
 
 

@@ -7,7 +7,10 @@ W1500-608 racks, an FC flap every 2 hours). Also the same process with a small s
 start-up, import (numpy, then the rest), load, run, report, JSON, exit.
 
 Run:  .venv/bin/python bench/bench_cli.py [--repeat N]
-Target: drtwin run big.yaml --json at most 3x the numpy floor (median of N).
+Target: drtwin run big.yaml --json at most 3x the numpy floor (median of N). drtwin run
+starts numpy's OpenBLAS without worker threads (it computes on one thread); the plain
+floor's worker spins a core while the process lives, which on a loaded machine slows the
+floor: the ratio against the floor imported as drtwin run imports it is printed too.
 """
 
 from __future__ import annotations
@@ -34,11 +37,17 @@ PY = sys.executable
 CLEAN_ENV = {"DRTWIN_HISTORY": "off", "PATH": "/usr/bin:/bin"}
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
     t0 = time.perf_counter()
     subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   cwd=ROOT, env=CLEAN_ENV)
+                   cwd=ROOT, env={**CLEAN_ENV, **(env or {})})
     return time.perf_counter() - t0
+
+
+# the floor as drtwin run imports numpy: OpenBLAS without worker threads (app/cli.py,
+# _single_threaded_numpy); the plain floor's worker thread spins a core while it lives
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1"}
+FLOOR_1T = "python -c 'import numpy' (1 thread)"
 
 
 PHASES = ("start-up", "import numpy", "import the rest", "load", "run", "report", "JSON",
@@ -69,10 +78,11 @@ def phases(path: str) -> dict[str, float]:
         report = runner.report()
         t_report = time.perf_counter()
         with open(os.devnull, "w") as out:
-            json.dump(report, out, indent=1, default=str, allow_nan=False)
+            from app import jsontext
+
+            out.write(jsontext.dumps(report))  # as cmd_run writes it
             out.write("\n")
         t_json = time.perf_counter()
-    cli._exiting()  # as main() does when it is the program
     return {"import numpy": t_numpy - t_start, "import the rest": t_import - t_numpy,
             "load": t_load - t_import, "run": t_run - t_load, "report": t_report - t_run,
             "JSON": t_json - t_report}
@@ -82,7 +92,8 @@ def breakdown(path: Path, repeat: int) -> dict[str, float]:
     """Median seconds of each phase of ``drtwin run PATH --json``: those :func:`phases`
     times in a fresh process, the start-up (``python -c pass``) and what is left of the
     process's wall time (exit: freeing the interpreter and numpy)."""
-    env = {**CLEAN_ENV, "DRTWIN_PROGRESS": "0"}
+    # (OPENBLAS_NUM_THREADS: what drtwin run sets before it imports numpy, _single_threaded_numpy)
+    env = {**CLEAN_ENV, "DRTWIN_PROGRESS": "0", "OPENBLAS_NUM_THREADS": "1"}
     got: dict[str, list[float]] = {k: [] for k in PHASES}
     for _ in range(repeat):
         got["start-up"].append(timed([PY, "-c", "pass"]))
@@ -125,6 +136,9 @@ def main() -> None:
     args = ap.parse_args()
     if args.phases:
         print(json.dumps(phases(args.phases)))
+        from app import cli
+
+        cli._exiting(0)  # as main() does when it is the program
         return
     from bench_twin import scenario_text  # (not in the child: it imports the engine)
 
@@ -133,6 +147,7 @@ def main() -> None:
         big.write_text(scenario_text(2000))
         runs = {
             "python -c 'import numpy'": [PY, "-c", "import numpy"],
+            FLOOR_1T: [PY, "-c", "import numpy"],
             "drtwin run big.yaml --json": [PY, "-m", "app.cli", "run", str(big), "--json"],
             "drtwin run default.yaml --json": [PY, "-m", "app.cli", "run",
                                                str(ROOT / "scenarios" / "default.yaml"),
@@ -140,11 +155,11 @@ def main() -> None:
             "drtwin check big.yaml": [PY, "-m", "app.cli", "check", str(big)],
         }
         times: dict[str, list[float]] = {k: [] for k in runs}
-        for cmd in runs.values():  # warm the file cache once
-            timed(cmd)
+        for name, cmd in runs.items():  # warm the file cache once
+            timed(cmd, ONE_THREAD if name == FLOOR_1T else None)
         for _ in range(args.repeat):
             for name, cmd in runs.items():
-                times[name].append(timed(cmd))
+                times[name].append(timed(cmd, ONE_THREAD if name == FLOOR_1T else None))
         parts = breakdown(big, args.repeat)
         costs = import_costs(big)
     floor = statistics.median(times["python -c 'import numpy'"])
@@ -156,6 +171,10 @@ def main() -> None:
     ratio = statistics.median(times["drtwin run big.yaml --json"]) / floor
     print(f"drtwin run big.yaml --json / import numpy: {ratio:.2f}x (target <= 3x): "
           f"{'met' if ratio <= 3 else 'NOT met'}")
+    ratio_1t = statistics.median(times["drtwin run big.yaml --json"]) / statistics.median(
+        times[FLOOR_1T])
+    print(f"  (against the floor with numpy imported as drtwin run imports it, one thread: "
+          f"{ratio_1t:.2f}x)")
     total = sum(parts.values())
     print(f"where drtwin run big.yaml --json goes (median of {args.repeat} fresh processes, "
           f"{total:.3f} s in all):")

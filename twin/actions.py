@@ -27,6 +27,7 @@ REGISTRY: dict[str, type[Action]] = {}
 
 @dataclass(frozen=True)
 class Action:
+    """One step of a scenario or one console action, checked when it is made."""
     do: ClassVar[str] = ""
     kind: ClassVar[str] = "console"  # console | fault | flow
 
@@ -76,6 +77,7 @@ class Action:
 
 @dataclass(frozen=True)
 class CreateProfile(Action):
+    """Console (R4): create the DR profile on ``rack``, trusting its ``peer``."""
     do: ClassVar[str] = "create-profile"
     rack: str
     peer: str  # the peer rack's name or management address (IP or DNS name)
@@ -86,12 +88,14 @@ class CreateProfile(Action):
 
 @dataclass(frozen=True)
 class Validate(Action):
+    """Console (R6): validate the pairing of ``rack``'s DR profile with its peer."""
     do: ClassVar[str] = "validate"
     rack: str
 
 
 @dataclass(frozen=True)
 class Enable(Action):
+    """Console (R8, R10): enable ``rack``'s DR profile as ``primary`` or ``backup``."""
     do: ClassVar[str] = "enable"
     rack: str
     role: str  # primary | backup
@@ -99,12 +103,14 @@ class Enable(Action):
 
 @dataclass(frozen=True)
 class QuiesceComputeNodes(Action):
+    """Console (R11): quiesce ``rack``'s compute nodes: no new deployments start."""
     do: ClassVar[str] = "quiesce-compute-nodes"
     rack: str
 
 
 @dataclass(frozen=True)
 class StopWorkloads(Action):
+    """Console (R11): stop ``workloads`` on ``rack`` (none named: all of them)."""
     do: ClassVar[str] = "stop-workloads"
     rack: str
     workloads: tuple[str, ...] = ()  # empty: all on that rack
@@ -112,12 +118,14 @@ class StopWorkloads(Action):
 
 @dataclass(frozen=True)
 class WithdrawRoutes(Action):
+    """Console (R11): ``rack`` stops advertising the workloads' addresses."""
     do: ClassVar[str] = "withdraw-routes"
     rack: str
 
 
 @dataclass(frozen=True)
 class StartFailover(Action):
+    """Console (R11, R12): start a failover on ``rack``, ``planned`` or ``unplanned``."""
     do: ClassVar[str] = "start-failover"
     rack: str
     type: str | None = None  # planned | unplanned; chosen on the backup
@@ -125,6 +133,8 @@ class StartFailover(Action):
 
 @dataclass(frozen=True)
 class AddComputeNodes(Action):
+    """Console (R11): add ``count`` compute nodes (none: all healthy) to the cloud
+    groups."""
     do: ClassVar[str] = "add-compute-nodes"
     rack: str
     count: int | None = None  # None: all healthy nodes
@@ -132,12 +142,14 @@ class AddComputeNodes(Action):
 
 @dataclass(frozen=True)
 class ConfigureTorSwitches(Action):
+    """Console (R11): configure ``rack``'s top-of-rack switches for the takeover."""
     do: ClassVar[str] = "configure-tor-switches"
     rack: str
 
 
 @dataclass(frozen=True)
 class StartWorkloads(Action):
+    """Console (R11): start ``workloads`` on ``rack`` (none named: all of them)."""
     do: ClassVar[str] = "start-workloads"
     rack: str
     workloads: tuple[str, ...] = ()
@@ -145,18 +157,21 @@ class StartWorkloads(Action):
 
 @dataclass(frozen=True)
 class AdvertiseRoutes(Action):
+    """Console (R3, R11): ``rack`` advertises the workloads' addresses."""
     do: ClassVar[str] = "advertise-routes"
     rack: str
 
 
 @dataclass(frozen=True)
 class ResumeReplication(Action):
+    """Console (R19): restart the stopped consistency group from ``rack``."""
     do: ClassVar[str] = "resume-replication"
     rack: str
 
 
 @dataclass(frozen=True)
 class Deploy(Action):
+    """Console (R1, R14): deploy a new workload ``name`` on ``rack``."""
     do: ClassVar[str] = "deploy"
     rack: str
     name: str
@@ -188,6 +203,7 @@ class CleanupTest(Action):
 
 @dataclass(frozen=True)
 class CutLink(Action):
+    """Fault: cut the ``fc`` or ``ip`` link between the sites."""
     do: ClassVar[str] = "cut-link"
     kind: ClassVar[str] = "fault"
     link: str  # fc | ip
@@ -195,6 +211,7 @@ class CutLink(Action):
 
 @dataclass(frozen=True)
 class RestoreLink(Action):
+    """Fault: restore the ``fc`` or ``ip`` link."""
     do: ClassVar[str] = "restore-link"
     kind: ClassVar[str] = "fault"
     link: str
@@ -202,6 +219,7 @@ class RestoreLink(Action):
 
 @dataclass(frozen=True)
 class DegradeLink(Action):
+    """Fault: add latency, lower the bandwidth or lose frames on a link."""
     do: ClassVar[str] = "degrade-link"
     kind: ClassVar[str] = "fault"
     link: str
@@ -212,6 +230,7 @@ class DegradeLink(Action):
 
 @dataclass(frozen=True)
 class LoseRack(Action):
+    """Fault: a site disaster: ``rack`` is lost."""
     do: ClassVar[str] = "lose-rack"
     kind: ClassVar[str] = "fault"
     rack: str
@@ -219,6 +238,7 @@ class LoseRack(Action):
 
 @dataclass(frozen=True)
 class RestoreRack(Action):
+    """Fault: ``rack`` is back, with its data as it was."""
     do: ClassVar[str] = "restore-rack"
     kind: ClassVar[str] = "fault"
     rack: str
@@ -226,6 +246,7 @@ class RestoreRack(Action):
 
 @dataclass(frozen=True)
 class FailComputeNode(Action):
+    """Fault: a compute node of ``rack`` fails (``node``; none: its last healthy one)."""
     do: ClassVar[str] = "fail-compute-node"
     kind: ClassVar[str] = "fault"
     rack: str
@@ -234,6 +255,7 @@ class FailComputeNode(Action):
 
 @dataclass(frozen=True)
 class FailManagementNode(Action):
+    """Fault: a management node of ``rack`` fails."""
     do: ClassVar[str] = "fail-management-node"
     kind: ClassVar[str] = "fault"
     rack: str
@@ -241,6 +263,7 @@ class FailManagementNode(Action):
 
 @dataclass(frozen=True)
 class FailStorage(Action):
+    """Fault: ``rack``'s V7000 storage fails."""
     do: ClassVar[str] = "fail-storage"
     kind: ClassVar[str] = "fault"
     rack: str
@@ -248,6 +271,7 @@ class FailStorage(Action):
 
 @dataclass(frozen=True)
 class SurgeWrites(Action):
+    """Fault: ``workload`` writes ``write_mb_s`` for ``for_`` seconds."""
     do: ClassVar[str] = "surge-writes"
     kind: ClassVar[str] = "fault"
     workload: str
@@ -260,6 +284,7 @@ class SurgeWrites(Action):
 
 @dataclass(frozen=True)
 class Wait(Action):
+    """Flow: wait until every state path of ``until`` holds its value (or ``timeout``)."""
     do: ClassVar[str] = "wait"
     kind: ClassVar[str] = "flow"
     until: tuple[tuple[str, Any], ...] = ()
@@ -268,6 +293,7 @@ class Wait(Action):
 
 @dataclass(frozen=True)
 class Check(Action):
+    """Flow: check that every state path of ``that`` holds its value."""
     do: ClassVar[str] = "check"
     kind: ClassVar[str] = "flow"
     that: tuple[tuple[str, Any], ...] = ()
@@ -275,6 +301,7 @@ class Check(Action):
 
 @dataclass(frozen=True)
 class Note(Action):
+    """Flow: a caption for demos and training (a presenter's pause with ``pause``)."""
     do: ClassVar[str] = "note"
     kind: ClassVar[str] = "flow"
     text: str = ""

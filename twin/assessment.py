@@ -57,6 +57,7 @@ REFUSAL_RULE = {
 
 @dataclass
 class Deviation:
+    """A departure from the procedure: the rule, the action, what went wrong, the consequence."""
     rule: str
     action: str
     what: str
@@ -73,6 +74,7 @@ class Deviation:
 
 @dataclass
 class Item:
+    """One graded item of the assessment (a check, a wait, an objective)."""
     what: str
     ok: bool
     at_s: float | None

@@ -8,6 +8,7 @@ Figures without a source in the article come from IBM's SVC documentation (domai
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ PERMISSIONS = (DR_ADMIN, SECURITY_ADMIN, "workload_administration", "cloud_admin
 
 @dataclass(frozen=True)
 class User:
+    """A rack's console user: id, password and permissions."""
     id: str
     password: str
     permissions: tuple[str, ...]
@@ -39,6 +41,7 @@ class User:
 
 @dataclass(frozen=True)
 class RackConfig:
+    """One rack: its model, firmware, compute nodes, network and users."""
     name: str
     model: str = DEFAULT_MODEL
     firmware: str = "1.1.0.0"
@@ -58,6 +61,7 @@ class RackConfig:
 
 @dataclass(frozen=True)
 class WorkloadConfig:
+    """One workload: its middleware, volumes, write rate, restart and needs."""
     name: str
     middleware: str = "was"
     volume_gb: float = 100.0
@@ -70,6 +74,7 @@ class WorkloadConfig:
 
 @dataclass(frozen=True)
 class LinkConfig:
+    """An inter-site link: bandwidth, background copy share, devices and loss."""
     bandwidth_mbps: float
     background_copy_pct: float = 50.0  # share of the FC link for initial copy / resync
     devices: int = 4  # switches and routers on the path, each ~25 µs (SVC)
@@ -106,12 +111,14 @@ METRO_MIRROR_MAX_KM = 300.0  # R21
 
 @dataclass(frozen=True)
 class ManagementConfig:
+    """The management data cloned between the racks."""
     size_gb: float = 20.0  # patterns, images, script packages, deployment records (R1)
     clone_lag_s: float = 5.0  # a management change reaches the backup this long after
 
 
 @dataclass(frozen=True)
 class RecoveryConfig:
+    """How long the recovery steps take (restarts, nodes, switches, routes)."""
     node_add_s: float = 240.0  # adding one compute node to a cloud group (R11 step 3)
     tor_configure_s: float = 300.0  # configuring the ToR switches for the takeover
     route_convergence_s: float = 90.0  # routers converge after advertise / withdraw
@@ -120,6 +127,7 @@ class RecoveryConfig:
 
 @dataclass(frozen=True)
 class SystemConfig:
+    """The whole system: both racks, the links, the workloads and the figures."""
     distance_km: float
     fc_link: LinkConfig
     ip_link: LinkConfig
@@ -186,7 +194,12 @@ def _default_users() -> tuple[User, ...]:
 
 def _default(cls: type, name: str) -> Any:
     """The dataclass default of ``cls.name``: defaults are written once, on the class."""
-    return {f.name: f.default for f in dataclasses.fields(cls)}[name]
+    return _defaults(cls)[name]
+
+
+@functools.cache
+def _defaults(cls: type) -> dict[str, Any]:
+    return {f.name: f.default for f in dataclasses.fields(cls)}
 
 
 def _rack(d: dict[str, Any], index: int) -> RackConfig:

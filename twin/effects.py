@@ -91,6 +91,7 @@ class StorageFailed:
 
 @dataclass(frozen=True, slots=True)
 class StorageRepaired:
+    """A rack's failed V7000 storage is repaired."""
     rack: str
 
 
@@ -104,6 +105,7 @@ class ManagementNodesFailed:
 
 @dataclass(frozen=True, slots=True)
 class ManagementNodesRepaired:
+    """A rack's failed management nodes are repaired."""
     rack: str
 
 

@@ -17,6 +17,7 @@ MAX_EVENTS = 200_000  # the log keeps the newest; a day of a busy drill is a few
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """One entry of the event log."""
     t_s: float
     kind: str
     rack: str | None

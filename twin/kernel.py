@@ -22,6 +22,7 @@ class SchedulingError(ValueError):
 
 @dataclass(order=True)
 class _Entry:
+    """One scheduled event (ordered by time, priority, then sequence)."""
     time: float
     priority: int
     seq: int

@@ -10,6 +10,7 @@ brain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -33,6 +34,7 @@ class Placed(Protocol):
 
 @dataclass
 class RackNet:
+    """A rack's routers and top-of-rack switches."""
     tor_configured: bool = False
     advertising: bool = False
     tor_handle: Handle | None = None
@@ -65,8 +67,29 @@ class Network:
     def reachable(self, w: Placed) -> bool:
         if w.status != WorkloadStatus.RUNNING or w.rack is None:
             return False
-        n = self.racks[w.rack]
-        return self.site.rack_up(w.rack) and n.tor_configured and n.advertising
+        return self.serves(w.rack)
+
+    def serves(self, rack: str) -> bool:
+        """Clients reach what runs on ``rack``: it is up, its ToR switches are configured
+        and it advertises the addresses."""
+        n = self.racks[rack]
+        return self.site.rack_up(rack) and n.tor_configured and n.advertising
+
+    def reachable_now(self) -> Callable[[Placed], bool]:
+        """:meth:`reachable`, for many workloads at one instant (each rack asked once)."""
+        served: dict[str, bool] = {}
+        running = WorkloadStatus.RUNNING
+
+        def reachable(w: Placed) -> bool:
+            rack = w.rack
+            if w.status != running or rack is None:
+                return False
+            ok = served.get(rack)
+            if ok is None:
+                ok = served[rack] = self.serves(rack)
+            return ok
+
+        return reachable
 
     def rack_doc(self, rack: str) -> dict[str, Any]:
         n = self.racks[rack]

@@ -19,6 +19,7 @@ from twin.states import RtoPhase
 
 @dataclass
 class Outcome:
+    """What the run achieved: the disaster, the data lost, the RTO and its phases."""
     disaster_at_s: float | None = None
     data_loss_bytes: float | None = None
     rpo_achieved_s: float | None = None

@@ -55,6 +55,7 @@ MANUAL_ACTIONS_AFTER = (
 
 @dataclass
 class Profile:
+    """A rack's DR profile: its state, role, peer and validation."""
     rack: str
     peer: str  # the peer rack's name
     peer_address: str

@@ -167,6 +167,70 @@ class _Seg:
     qs: float  # backlog slope in the segment
 
 
+class _Runs:
+    """The work of a copy under way between two changes of the source's write rates, in
+    runs of consecutive volumes that are alike (the same work left, write rate and noise
+    floor): each step of the copy (a volume done, its pace to the others) is the same
+    arithmetic, element by element, as on every volume, so a run's volumes stay alike
+    and one element stands for them all (a workload's volumes are consecutive and alike:
+    2,000 volumes are 100 runs). Only the capped writes of the volumes done are kept per
+    volume, for their sum, which is the sum over every volume as before.
+
+    ``ca`` is the work left of the runs still copying, ``alive`` (rows: their write
+    rates, their noise floors, their indices as floats) says which; both are replaced,
+    never changed in place, so ``(alive, ca)`` is a snapshot of the copy (:meth:`expand`)."""
+
+    __slots__ = ("rates", "counts", "counts_l", "starts_l", "base", "alive", "ca", "slope",
+                 "n_active", "n_moving", "capped", "done", "done_use")
+
+    def __init__(self, copy: np.ndarray, rates: np.ndarray, eps: np.ndarray,
+                 capped: np.ndarray) -> None:
+        n = copy.size
+        cut = (copy[1:] != copy[:-1]) | (rates[1:] != rates[:-1]) | (eps[1:] != eps[:-1])
+        starts = np.concatenate((np.zeros(1, dtype=np.intp), np.flatnonzero(cut) + 1))
+        self.rates = rates
+        self.counts = np.diff(np.append(starts, n))
+        self.counts_l: list[int] = self.counts.tolist()
+        self.starts_l: list[int] = starts.tolist()
+        first = copy[starts]
+        live = first > 0.0
+        # a run's work once it is done is 0.0; a run with none from the start keeps its own
+        self.base = np.where(live, 0.0, first)
+        ids = np.flatnonzero(live)
+        self.alive = np.vstack((rates[starts][ids], eps[starts][ids], ids.astype(float)))
+        self.ca = first[ids]
+        self.slope = np.zeros(ids.size)
+        self.n_active = int(self.counts[ids].sum())  # volumes still copying
+        self.n_moving = 0
+        self.capped = capped
+        self.done = np.where(copy > 0.0, 0.0, capped)  # the capped writes of those done
+        self.done_use = float(self.done.sum())
+
+    def expand(self, snapshot: tuple[np.ndarray, np.ndarray], slope: bool = False
+               ) -> np.ndarray:
+        """The per-volume array of a snapshot ``(alive, values)`` of the work left (or of
+        its slopes): each run's value over its volumes (a run done: 0.0)."""
+        alive, values = snapshot
+        g = np.zeros(self.base.size) if slope else self.base.copy()
+        g[alive[2].astype(np.intp)] = values
+        return np.repeat(g, self.counts)
+
+    def drop_done(self) -> None:
+        """The runs whose work is done leave (their volumes' capped writes count as done)."""
+        keep = self.ca > 0.0
+        if np.count_nonzero(keep) == keep.size:
+            return
+        done, capped, starts, counts = self.done, self.capped, self.starts_l, self.counts_l
+        for g in self.alive[2][~keep].tolist():
+            lo = starts[int(g)]
+            hi = lo + counts[int(g)]
+            done[lo:hi] = capped[lo:hi]  # (a private array: changed in place)
+            self.n_active -= counts[int(g)]
+        self.done_use = float(done.sum())
+        self.alive = self.alive[:, keep]
+        self.ca = self.ca[keep]
+
+
 # a segment of the written curve as the samples need it: (t0, g0, rate, q0, qs)
 _Curve = list[tuple[float, float, float, float, float]]
 
@@ -232,6 +296,12 @@ class SanReplication:
         self.link = link
         self.cfg = cfg
         self.mode = ReplicationMode(cfg.mode)
+        self._metro = self.mode == ReplicationMode.METRO_MIRROR
+        # the figures of the mirror delay that the configuration fixes (it is frozen)
+        self._propagation_s = link.one_way_delay_s(self.distance_km)
+        self._batch_figures = (max(0.0, cfg.batch_interval_s),
+                               min(max(cfg.colliding_writes_pct, 0.0), 100.0) / 100.0,
+                               max(cfg.io_size_kb * 1e3, 1.0))
         self.gm_max_host_delay_s = float(cfg.gm_max_host_delay_s if gm_max_host_delay_s is None
                                          else gm_max_host_delay_s)
         self.gm_link_tolerance_s = float(cfg.gm_link_tolerance_s if gm_link_tolerance_s is None
@@ -250,6 +320,7 @@ class SanReplication:
         self._copy_pct = float(link.background_copy_pct)
         self._extra_s = 0.0
         self._lost = [False, False]
+        self._link_figures: tuple[float, float] | None = None  # (_link_bytes, kept)
 
         # group state
         self._src = PRIMARY
@@ -275,7 +346,10 @@ class SanReplication:
         self._applied = [z, z]  # of each side's writes, bytes the other side holds
         self._oldest = [np.full(n, -_INF), np.full(n, _INF)]  # oldest such write not held
         self._dirty = [z, z]  # changed grains not yet in the copy work (capped by size)
-        self._copy = size.copy()  # copy work still to do (pending, or under way)
+        # copy work still to do (pending, or under way): an array, or while a copy is under
+        # way a snapshot of its runs (_Runs) that _copy expands when asked
+        self._copy_v: np.ndarray | tuple[np.ndarray, np.ndarray] = size.copy()
+        self._runs: _Runs | None = None
         self._copy_total = size.copy()  # the work of the copy, for progress
         # derived at each re-slope
         self._dirty_on = [True, True]
@@ -285,13 +359,16 @@ class SanReplication:
         self._oldest_memo: list[tuple[np.ndarray, np.ndarray] | None] = [None, None]
         self._reduced: dict[str, tuple[np.ndarray, float]] = {}
         self._capped_writes: tuple[np.ndarray, float, np.ndarray] | None = None
-        self._copy_slope = np.zeros(n)
+        self._slope_v: np.ndarray | tuple[np.ndarray, np.ndarray] = np.zeros(n)
         self._g_rate = 0.0
-        self._g_w = float(size.sum())
+        # sums taken at a re-slope, each a number or the array it is the sum of (taken when
+        # read: arrays are replaced, never changed in place, so it is the sum then)
+        self._g_w_v: float | np.ndarray = float(size.sum())
         self._g_applied = 0.0
         self._g_oldest = -_INF
-        self._copy_sum = float(size.sum())
-        self._copy_rate_sum = 0.0
+        self._copy_sum_v: float | tuple[np.ndarray, np.ndarray] = float(size.sum())
+        self._copy_rate_sum_v: float | tuple[np.ndarray, np.ndarray] = 0.0
+        self._copy_moving = False  # _copy_rate_sum != 0.0 (some volume makes headway)
         self._copy_total_sum = float(size.sum())
         self._copy_link_use = 0.0  # bytes/s of the link the copy uses
         self._copy_share = 0.0  # of it, for the volumes still copying
@@ -328,6 +405,52 @@ class SanReplication:
         self._cache_t = math.nan
         self._reslope()
 
+    # -- the copy's arrays and sums, as they were at the last re-slope ---------------------
+
+    @property
+    def _copy(self) -> np.ndarray:
+        v = self._copy_v
+        if isinstance(v, tuple):
+            assert self._runs is not None
+            v = self._copy_v = self._runs.expand(v)
+        return v
+
+    @_copy.setter
+    def _copy(self, value: np.ndarray) -> None:
+        self._copy_v = value
+        self._runs = None
+
+    @property
+    def _copy_slope(self) -> np.ndarray:
+        v = self._slope_v
+        if isinstance(v, tuple):
+            assert self._runs is not None
+            v = self._slope_v = self._runs.expand(v, slope=True)
+        return v
+
+    @property
+    def _copy_sum(self) -> float:
+        v = self._copy_sum_v
+        if not isinstance(v, float):
+            assert self._runs is not None
+            v = self._copy_sum_v = float(self._runs.expand(v).sum())
+        return v
+
+    @property
+    def _copy_rate_sum(self) -> float:
+        v = self._copy_rate_sum_v
+        if not isinstance(v, float):
+            assert self._runs is not None
+            v = self._copy_rate_sum_v = float(self._runs.expand(v, slope=True).sum())
+        return v
+
+    @property
+    def _g_w(self) -> float:
+        v = self._g_w_v
+        if not isinstance(v, float):
+            v = self._g_w_v = float(v.sum())
+        return v
+
     # -- link figures -------------------------------------------------------------------
 
     @property
@@ -349,14 +472,27 @@ class SanReplication:
 
     def _bw_bytes(self) -> float:
         """Effective link bandwidth in bytes/s (0 when disconnected)."""
-        if not self.connected:
-            return 0.0
-        loss = min(max(self._loss_pct, 0.0), 100.0)
-        return max(self._bw_mbps, 0.0) * 1e6 / 8.0 * (1.0 - loss / 100.0)
+        got = self._link_figures
+        if got is None:
+            got = self._link_figures = self._link_bytes()
+        return got[0]
 
     def _copy_bytes(self) -> float:
         """The partnership's background copy share of the link, bytes/s."""
-        return self._bw_bytes() * min(max(self._copy_pct, 0.0), 100.0) / 100.0
+        got = self._link_figures
+        if got is None:
+            got = self._link_figures = self._link_bytes()
+        return got[1]
+
+    def _link_bytes(self) -> tuple[float, float]:
+        """(:meth:`_bw_bytes`, :meth:`_copy_bytes`) from the link's figures, which change
+        only in set_link, rack_lost and rack_restored (they drop the pair kept)."""
+        if not self.connected:
+            bw = 0.0
+        else:
+            loss = min(max(self._loss_pct, 0.0), 100.0)
+            bw = max(self._bw_mbps, 0.0) * 1e6 / 8.0 * (1.0 - loss / 100.0)
+        return bw, bw * min(max(self._copy_pct, 0.0), 100.0) / 100.0
 
     def _pace(self, volumes: int) -> float:
         """Background copy pace of each of ``volumes`` volumes copying, bytes/s [V5K]."""
@@ -366,17 +502,16 @@ class SanReplication:
         """The delay from a write's completion at the primary to its application at the
         secondary at write rate ``write_rate`` (default: now), without a backlog: the
         steady RPO (see the module docstring)."""
-        d = self.one_way_delay_s
-        if self.mode == ReplicationMode.METRO_MIRROR:
+        if self._metro:
             return 0.0
+        d = self._propagation_s + self._extra_s  # (one_way_delay_s)
         w = self._g_rate if write_rate is None else float(write_rate)
         b = self._bw_bytes()
-        i = max(0.0, self.cfg.batch_interval_s)
+        i, f, io = self._batch_figures
         rho = min(w / b, RHO_CAP) if b > 0.0 else RHO_CAP
         s = rho * i
         wait = rho * s / (2.0 * (1.0 - rho))
-        f = min(max(self.cfg.colliding_writes_pct, 0.0), 100.0) / 100.0
-        writes = w * i / max(self.cfg.io_size_kb * 1e3, 1.0)
+        writes = w * i / io
         p = 1.0 - (1.0 - f) ** writes if w > 0.0 and f > 0.0 else 0.0
         return i + s + wait + d + p * 2.0 * d
 
@@ -547,10 +682,16 @@ class SanReplication:
                 self._w[s] = self._w[s] + inc
                 if self._dirty_on[s]:
                     self._dirty[s] = np.minimum(self.size, self._dirty[s] + inc)
-        if mode == _COPY and self._copy_rate_sum != 0.0:
-            c = self._copy + self._copy_slope * dt
-            # a volume whose copy ends now ends exactly (float noise is not work)
-            self._copy = np.where(c <= self._copy_eps, 0.0, c)
+        if mode == _COPY and self._copy_moving:
+            runs = self._runs
+            if runs is not None:
+                c = runs.ca + runs.slope * dt
+                runs.ca = np.where(c <= runs.alive[1], 0.0, c)
+                self._copy_v = (runs.alive, runs.ca)
+            else:
+                c = self._copy + self._copy_slope * dt
+                # a volume whose copy ends now ends exactly (float noise is not work)
+                self._copy = np.where(c <= self._copy_eps, 0.0, c)
         if mode == _CYCLE and self._cyc_active:
             self._cyc_left = max(0.0, self._cyc_left - self._cyc_rate * dt)
         self._t0 = t
@@ -576,13 +717,18 @@ class SanReplication:
             self._oldest_eff[s] = o
         self._g_rate = self._rate_sum[src]
         if mode != _SYNC:
-            self._g_w = float(self._w[src].sum())
+            self._g_w_v = self._w[src]  # (its sum, when read)
             self._g_applied = self._reduce("applied", self._applied[src], np.sum)
             self._g_oldest = self._reduce("oldest", self._oldest_eff[src], np.min)
-        self._copy_sum = 0.0 if mode in (_SYNC, _CYCLE) else float(self._copy.sum())
+        if mode in (_SYNC, _CYCLE):
+            self._copy_sum_v = 0.0
+        else:
+            v = self._copy_v
+            self._copy_sum_v = float(v.sum()) if isinstance(v, np.ndarray) else v
         self._copy_total_sum = 0.0 if mode in (_SYNC, _CYCLE) else self._reduce(
             "copy_total", self._copy_total, np.sum)
-        self._copy_rate_sum = 0.0
+        self._copy_rate_sum_v = 0.0
+        self._copy_moving = False
         self._copy_link_use = 0.0
         self._next = None
         if mode == _COPY:
@@ -602,39 +748,69 @@ class SanReplication:
             got = self._reduced[key] = (a, float(how(a)))
         return got[1]
 
+    def _reslope_volume_copied(self) -> None:
+        """:meth:`_reslope` after a volume's copy is done (rebased, copying, the rates and
+        the link as they were): of what it derives only the written bytes' sum, the copy's
+        sums and the copy's own slopes can change; the rest (the oldest writes, the applied
+        bytes, the copy's total) is the same, so it is not derived again."""
+        self._cache_t = math.nan
+        self._g_w_v = self._w[self._src]  # (its sum, when read)
+        v = self._copy_v
+        self._copy_sum_v = float(v.sum()) if isinstance(v, np.ndarray) else v
+        self._copy_rate_sum_v = 0.0
+        self._copy_moving = False
+        self._copy_link_use = 0.0
+        self._next = None
+        self._reslope_copy()
+
     def _reslope_copy(self) -> None:
         """Background copy, paced per volume within the partnership's share [V5K 10.7.14].
         A volume whose copy is done still sends its new writes (at most its pace); what
-        is left of the share is divided evenly among the volumes still copying."""
+        is left of the share is divided evenly among the volumes still copying. (The
+        volumes in runs of alike ones, :class:`_Runs`, between changes of the rates.)"""
         t0 = self._t0
-        copy = self._copy
-        active = copy > 0.0
-        n_active = int(np.count_nonzero(active))
         w = self._rates[self._src]
-        if n_active == 0:
-            self._copy_slope = np.zeros(self.n)
-            self._next = (t0, "copy_complete")
-            return
         # min(0, cap) is 0: the capped writes of the volumes done, each at most its pace
         capped = self._capped_writes
         if capped is None or capped[0] is not w or capped[1] != self._rel_cap:
             capped = self._capped_writes = (w, self._rel_cap, np.minimum(w, self._rel_cap))
-        done_use = float(np.where(active, 0.0, capped[2]).sum())
+        runs = self._runs
+        if runs is None or runs.rates is not w or runs.capped is not capped[2]:
+            runs = self._runs = _Runs(self._copy, w, self._copy_eps, capped[2])
+        else:
+            runs.drop_done()
+        self._copy_v = (runs.alive, runs.ca)
+        n_active = runs.n_active
+        if n_active == 0:
+            runs.slope = runs.ca * 0.0  # (no run left: empty)
+            self._slope_v = (runs.alive, runs.slope)
+            self._next = (t0, "copy_complete")
+            return
+        done_use = runs.done_use
         link_share = self._copy_bytes()
         share = max(0.0, link_share - done_use)
         self._copy_share = share
         pace = min(self._rel_cap, share / n_active)
         self._copy_link_use = min(link_share, done_use + pace * n_active)
-        head = np.where(active, pace - w, 0.0)
-        moving = head > 0.0  # (only an active volume has headway)
-        n_moving = int(np.count_nonzero(moving))
-        self._copy_slope = np.where(moving, -head, 0.0)
-        self._copy_rate_sum = float(self._copy_slope.sum())
+        head = pace - runs.alive[0]
+        moving = head > 0.0
         cands: list[tuple[float, str]] = []
+        if np.count_nonzero(moving) == moving.size:
+            n_moving = n_active
+            runs.slope = -head
+            times = runs.ca / head
+        else:
+            counts = runs.counts_l
+            n_moving = sum(counts[int(g)] for g in runs.alive[2][moving].tolist())
+            runs.slope = np.where(moving, -head, 0.0)
+            times = runs.ca[moving] / head[moving]
+        runs.n_moving = n_moving
+        self._slope_v = (runs.alive, runs.slope)
         if n_moving:
-            times = copy[moving] / head[moving]
+            self._copy_rate_sum_v = self._slope_v  # (its sum, when read: not 0.0)
+            self._copy_moving = True
             dt = float(times.min())
-            last = n_moving == n_active and bool((times <= dt * (1 + 1e-12)).all())
+            last = n_moving == n_active and float(times.max()) <= dt * (1 + 1e-12)
             cands.append((t0 + dt, "copy_complete" if last else "volume_copied"))
         stuck = n_moving != n_active
         if stuck and self.connected and self._tolerance_applies():
@@ -667,7 +843,7 @@ class SanReplication:
             g0 = last.g0 + last.rate * (t0 - last.t0)
         else:
             g0 = float(self._w[src].sum())
-        seg = _Seg(t0, g0, w, self._w[src], r=self._rates[src], q0=q, qs=qs)
+        seg = _Seg(t0, g0, w, self._w[src], self._rates[src], q, qs)
         if self._hist and self._hist[-1].t0 == t0:
             self._hist[-1] = seg
             self._hist_g[-1] = g0
@@ -793,6 +969,9 @@ class SanReplication:
     # -- transitions -----------------------------------------------------------------------
 
     def _fire(self, code: str, t: float, out: list[Transition]) -> None:
+        if code == "volume_copied" and self._mode == _COPY:
+            self._reslope_volume_copied()  # its pace goes to the volumes still copying
+            return  # (the state is the same)
         before = self.state
         if code == "copy_complete":
             copied = float(self._copy_total.sum())
@@ -801,8 +980,8 @@ class SanReplication:
             out.append(Transition(t, "copy_complete",
                                   f"{kind} complete: {copied / 1e9:.3g} GB copied; the "
                                   "backup volumes are consistent"))
-        elif code == "volume_copied":
-            self._reslope()  # its pace goes to the volumes still copying
+        elif code == "volume_copied":  # (not copying: cannot be, but derive it all)
+            self._reslope()
         elif code == "backlog_drained":
             self._q = 0.0
             self._reslope()
@@ -1011,10 +1190,13 @@ class SanReplication:
         """Per-volume host write rates (bytes/s) asked on ``side`` (default: the source)
         from ``t`` on. The target accepts writes only when stopped with access (idling)."""
         r = np.asarray(rates_bytes_per_s, dtype=float).reshape(-1)
-        if r.shape != (self.n,) or not math.isfinite(float(r.sum())) or float(r.min()) < 0:
-            raise ValueError(f"write rates must be {self.n} finite bytes/s values >= 0")
+        lowest = float(r.min()) if r.shape == (self.n,) else -1.0
         r = np.where(r < 1e-6, 0.0, r)  # below a byte in ~12 days: nothing (no float noise)
         total = float(r.sum())
+        # (a NaN or an infinity, or a sum beyond floats, makes the sum not finite: the sum
+        # of the rates as given is so exactly when this one is, the tiny ones are so small)
+        if not (lowest >= 0.0 and math.isfinite(total)):
+            raise ValueError(f"write rates must be {self.n} finite bytes/s values >= 0")
         s = self._src if side is None else int(side)
         if s not in (0, 1):
             raise ValueError(f"side must be 0 or 1, not {side!r}")
@@ -1028,6 +1210,7 @@ class SanReplication:
                     "with access (failover) before writing to them")
         was = self._throttled
         self._demand[s] = r
+        self._demand_sums[s] = (r, total)  # (its sum: the same array, the same float)
         out_end = self._end(t, before, out)
         if was and not self._throttled:
             out_end.append(Transition(t, "unthrottled",
@@ -1057,6 +1240,7 @@ class SanReplication:
             self._copy_pct = min(max(0.0, float(background_copy_pct)), 100.0)
         if up is not None:
             self._up = bool(up)
+        self._link_figures = None
         self._connectivity_changed(was_connected)
         res = self._end(t, before, out)
         if was_throttled and not self._throttled and self.connected and self._running:
@@ -1088,6 +1272,7 @@ class SanReplication:
         out, before = self._begin(t)
         was = self.connected
         self._lost[side] = True
+        self._link_figures = None
         self._set_zero_rates(side)
         self._connectivity_changed(was)
         return self._end(t, before, out)
@@ -1097,6 +1282,7 @@ class SanReplication:
         out, before = self._begin(t)
         was = self.connected
         self._lost[side] = False
+        self._link_figures = None
         self._connectivity_changed(was)
         return self._end(t, before, out)
 
@@ -1395,7 +1581,7 @@ class SanReplication:
         got = self._cached("copy")
         if got is not None:
             return got  # type: ignore[return-value]
-        if self._mode == _COPY and self._copy_rate_sum != 0.0:
+        if self._mode == _COPY and self._copy_moving:
             c = np.maximum(self._copy + self._copy_slope * (self.t - self._t0), 0.0)
         else:
             c = self._copy
@@ -1467,6 +1653,41 @@ class SanReplication:
             w = self._w[src] + self._rates[src] * (t - self._t0)
             lag = np.maximum(w - self._applied[src], 0.0)
         return self._store("lag", lag)
+
+    def lag_later(self, t: float) -> tuple[Any, ...]:
+        """What :meth:`lag_bytes_per_volume` would give at ``t`` (from now to before the
+        next transition), kept to evaluate later (:meth:`lag_of`): the arrays it reads
+        (never changed in place) and its scalars. The time series keeps the per-volume lag
+        every twelfth sample, which nothing may read in a headless run."""
+        src = self._src
+        if self._mode == _SYNC:
+            s = self._hist[-1]
+            tau = self._g_inverse(self._applied_value(t), t)  # (as _tau at t)
+            if tau >= s.t0:
+                return (s.r, t - tau)
+            # (as _sync_applied: the segment of the oldest unapplied write)
+            a = self._hist[bisect.bisect_right(self._hist_t, tau) - 1]
+            return (self._w[src], self._rates[src], t - self._t0, a.w0, a.r, tau - a.t0)
+        return (self._w[src], self._rates[src], t - self._t0, self._applied[src])
+
+    @staticmethod
+    def lag_of(later: tuple[Any, ...]) -> np.ndarray:
+        """The per-volume lag :meth:`lag_later` kept: the same arithmetic, so the same
+        values, bit for bit."""
+        if len(later) == 2:
+            return later[0] * later[1]
+        if len(later) == 6:  # max(w0 + rates dt - (a0 + r da), 0), in two arrays
+            w0, rates, dt, a0, r, da = later
+            applied = r * da
+            applied += a0  # (a + b is b + a, exactly)
+            if dt == 0.0:  # (a sample at a rate change: w0 + rates 0.0 is w0, rates >= 0)
+                return np.maximum(np.subtract(w0, applied, out=applied), 0.0, out=applied)
+            w = rates * dt
+            w += w0
+            w -= applied
+            return np.maximum(w, 0.0, out=w)
+        w0, rates, dt, applied = later
+        return np.maximum(w0 + rates * dt - applied, 0.0)
 
     def rpo_s_per_volume(self) -> np.ndarray:
         got = self._cached("rpo")

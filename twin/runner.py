@@ -80,6 +80,7 @@ def _shown(v: Any) -> str:
 
 @dataclass
 class StepResult:
+    """What became of one step of the scenario: when, whether it went as expected, why."""
     index: int
     at_s: float
     do: str

@@ -20,7 +20,6 @@ Step indices count from 0, as in ``steps[3]``; lines count from 1.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import graphlib
 import ipaddress
@@ -29,7 +28,6 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -168,8 +166,17 @@ class Scenario:
 
 @functools.cache
 def scenario_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of scenario files, from the package data."""
-    text = resources.files("twin").joinpath("schema/scenario.schema.json").read_text("utf-8")
+    """The JSON Schema (draft 2020-12) of scenario files, from the package data: the file
+    beside this module (a wheel installs plain files), else through importlib.resources
+    (a zipped install; not imported otherwise: it costs a headless run ~5 ms)."""
+    beside = Path(__file__).with_name("schema") / "scenario.schema.json"
+    if beside.is_file():
+        text = beside.read_text("utf-8")
+    else:  # pragma: no cover - a zipped install
+        from importlib import resources
+
+        text = resources.files("twin").joinpath("schema/scenario.schema.json").read_text(
+            "utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -673,6 +680,8 @@ def _did_you_mean(word: Any, choices: Iterable[str], suffix: bool = False) -> st
     """`` (did you mean 'x'?)``, or ``; did you mean 'x'?`` at the end of a message."""
     if not isinstance(word, str):
         return ""
+    import difflib  # (only for a message: a valid file does not need it)
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if not close:
         return ""

@@ -14,6 +14,7 @@ from twin.states import Link, RackStatus
 
 @dataclass
 class LinkState:
+    """An inter-site link as it is now: up, degraded, added latency, loss."""
     up: bool = True
     extra_latency_s: float = 0.0  # one way, added to the propagation delay
     bandwidth_mbps: float | None = None  # None: as configured
@@ -26,6 +27,7 @@ class LinkState:
 
 @dataclass
 class RackSite:
+    """A rack as it is now: up or lost, failed storage and management nodes."""
     status: RackStatus = RackStatus.UP
     storage_failed: bool = False
     management_nodes_failed: int = 0  # of 2

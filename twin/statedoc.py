@@ -11,8 +11,10 @@ In ``STATE_KEYS``, ``*`` stands for a rack, a workload or a link name, and ``Non
 that the value below is free-form (a list, a number).
 """
 
-from __future__ import annotations
-
+# (no ``from __future__ import annotations`` here: the TypedDicts' annotations are then
+# types at once, where as strings each would be compiled into a ForwardRef when its class
+# is made, ~1 ms of every launch; every name is defined before it is used)
+import functools
 import types
 import typing
 from typing import Any, TypedDict
@@ -233,16 +235,37 @@ def _keys(tp: Any) -> Any:
     return None
 
 
-STATE_KEYS: dict[str, Any] = _keys(StateDoc)
-STATE_ROOTS: tuple[str, ...] = tuple(STATE_KEYS)
+STATE_ROOTS: tuple[str, ...] = tuple(StateDoc.__annotations__)
+
+
+@functools.cache
+def _root_keys(root: str) -> Any:
+    """The key map below one root: the types are read when a path asks (reading them all
+    costs every launch some 2 ms; a scenario's paths name a few roots)."""
+    return _keys(_root_types()[root])
+
+
+@functools.cache
+def _root_types() -> dict[str, Any]:
+    return typing.get_type_hints(StateDoc)
+
+
+def __getattr__(name: str) -> Any:
+    """``STATE_KEYS``: the whole key map, built when asked (tests, tools)."""
+    if name == "STATE_KEYS":
+        return {root: _root_keys(root) for root in STATE_ROOTS}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def path_problem(path: str) -> str | None:
     """Why ``path`` cannot name a value of the state document, or None. Names standing for
     racks and workloads are checked by the loader, which knows the scenario's names."""
-    node: Any = STATE_KEYS
-    done: list[str] = []
-    for seg in path.split("."):
+    root, *rest = path.split(".")
+    if root not in STATE_ROOTS:
+        return f"the state document has no {root!r}; it has {', '.join(sorted(STATE_ROOTS))}"
+    node: Any = _root_keys(root)
+    done: list[str] = [root]
+    for seg in rest:
         if node is None:
             return None  # free-form below (a list index)
         if "*" in node and len(node) == 1:

@@ -61,7 +61,12 @@ class Storage:
         self._vol_wl = np.array([self._wl_index[wl] for wl, _, _ in layout], dtype=np.intp)
         self._masks: dict[str, tuple[list[str], tuple[np.ndarray, bool, bool]]] = {}
         per_wl = np.array([max(1, w.volumes) for w in system.workloads], dtype=float)
-        self._vol_share = 1.0 / per_wl[self._vol_wl]
+        # each workload's share of its rate per volume, repeated over its consecutive
+        # volumes (the layout's order): one product per workload, the same floats as the
+        # product per volume, without gathering
+        self._wl_share = 1.0 / per_wl
+        self._wl_counts = per_wl.astype(np.intp)
+        assert np.array_equal(np.repeat(np.arange(per_wl.size), self._wl_counts), self._vol_wl)
         sizes = np.array([s for _, _, s in layout], dtype=float)
         self.replication = SanReplication(sizes, system.distance_km, system.fc_link,
                                           system.replication)
@@ -75,6 +80,7 @@ class Storage:
         self._frozen_volume_rpo: np.ndarray | None = None
         self._write_handle: Handle | None = None
         self._rates_wl = np.zeros(len(self.workload_names))
+        self._rates_mb_s: tuple[np.ndarray | None, list[float]] = (None, [])
 
     @property
     def target(self) -> str:
@@ -250,7 +256,7 @@ class Storage:
         now = self.clock.now
         wl_rates = self.writes.rates_at(now)
         self._rates_wl = wl_rates
-        per_volume = wl_rates[self._vol_wl] * self._vol_share
+        per_volume = np.repeat(wl_rates * self._wl_share, self._wl_counts)
         for rack, side in self.side.items():
             live = self.site.rack_up(rack) and not self.site.storage_failed(rack)
             mask, some, every = self._writing_mask(rack) if live else (None, False, False)
@@ -303,10 +309,36 @@ class Storage:
         i = self._wl_index.get(workload)
         if i is None:
             return 0.0, 0.0
-        demand = float(self._rates_wl[i]) / 1e6
+        demand = self._mb_s()[i]
         if rack == self.source:
             return demand * self.replication.throttle_factor, demand
         return demand, demand
+
+    def _mb_s(self) -> list[float]:
+        """Each workload's rate now, MB/s, kept with the rates it comes from."""
+        rates, mb_s = self._rates_mb_s
+        if rates is not self._rates_wl:
+            rates = self._rates_wl
+            mb_s = [x / 1e6 for x in rates.tolist()]
+            self._rates_mb_s = (rates, mb_s)
+        return mb_s
+
+    def write_mb_s_now(self) -> Callable[[str, str | None], tuple[float, float]]:
+        """:meth:`write_mb_s`, for every workload at one instant (a state document): the
+        rates and the throttle factor read once."""
+        index, mb_s = self._wl_index, self._mb_s()
+        source, factor = self.source, self.replication.throttle_factor
+
+        def write_mb_s(workload: str, rack: str | None) -> tuple[float, float]:
+            i = index.get(workload)
+            if i is None:
+                return 0.0, 0.0
+            demand = mb_s[i]
+            if rack == source:
+                return demand * factor, demand
+            return demand, demand
+
+        return write_mb_s
 
     # -- exposure and loss (R14, R15) -------------------------------------------------
 

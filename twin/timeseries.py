@@ -5,6 +5,7 @@ Sampled at a fixed simulated cadence; memory is bounded whatever the run length
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,9 @@ import numpy as np
 
 # samples pushed for later evaluation (push_later) are evaluated at the latest by this many
 LATER_MAX = 4096
+# per-volume lags pushed for later, at the latest by this many (each keeps alive the arrays
+# it reads: a few, so that memory does not grow with them)
+VOLUMES_LATER_MAX = 16
 Evaluate = Callable[[list[tuple[np.ndarray, Any]]], tuple[np.ndarray, dict[str, np.ndarray]]]
 
 SERIES = ("lag_bytes", "rpo_s", "throughput_bps", "bandwidth_bps", "progress",
@@ -77,8 +81,13 @@ class TimeSeries:
         self._rows = Ring(capacity, width=1 + len(SERIES))
         self._col = {name: 1 + i for i, name in enumerate(SERIES)}
         self.volume_every = volume_every
-        self.volume_t = Ring(volume_capacity)
-        self.volume_lag = Ring(volume_capacity, width=max(1, volumes), dtype=np.float32)
+        self._volume_t = Ring(volume_capacity)
+        self._volume_lag = Ring(volume_capacity, width=max(1, volumes), dtype=np.float32)
+        # per-volume lags pushed for later: the newest that the rings would keep, and how
+        # many older ones they would have overwritten
+        self._volumes_later: deque[tuple[float, Any]] = deque(maxlen=volume_capacity)
+        self._volumes_dropped = 0
+        self.evaluate_volumes: Callable[[Any], np.ndarray] | None = None
         self._count = 0
         self._version = 0  # bumps on every sample, so views redraw only when needed
         self._later: list[tuple[np.ndarray, Any]] = []
@@ -155,10 +164,52 @@ class TimeSeries:
         self._count += k
         self._version += 1
 
+    @property
+    def volume_t(self) -> Ring:
+        """The times of the per-volume lags."""
+        self._flush_volumes()
+        return self._volume_t
+
+    @property
+    def volume_lag(self) -> Ring:
+        """The per-volume lag (float32, one row per volume sample)."""
+        self._flush_volumes()
+        return self._volume_lag
+
     def push_volumes(self, t: float, volume_lag: np.ndarray) -> None:
         """The per-volume lag at ``t`` (kept every ``volume_every``-th sample)."""
-        self.volume_t.push(t)
-        self.volume_lag.push(volume_lag)
+        self._flush_volumes()
+        self._volume_t.push(t)
+        self._volume_lag.push(volume_lag)
+
+    def push_volumes_later(self, t: float, context: Any) -> None:
+        """The per-volume lag at ``t``, which ``evaluate_volumes`` gives from ``context``
+        when the rings are read, or a few at a time (the same rows as :meth:`push_volumes`
+        of it now)."""
+        if self.evaluate_volumes is None:
+            raise RuntimeError("push_volumes_later needs an evaluate_volumes function")
+        later = self._volumes_later
+        if len(later) == later.maxlen:
+            self._volumes_dropped += 1  # the rings would overwrite it
+        later.append((t, context))
+        if len(later) >= VOLUMES_LATER_MAX:
+            self._flush_volumes()
+
+    def _flush_volumes(self) -> None:
+        later = self._volumes_later
+        if not later and not self._volumes_dropped:
+            return
+        dropped, self._volumes_dropped = self._volumes_dropped, 0
+        for ring in (self._volume_t, self._volume_lag):  # as if pushed: overwritten since
+            cap = len(ring.buf)
+            ring.i = (ring.i + dropped) % cap
+            ring.n = min(ring.n + dropped, cap)
+        evaluate = self.evaluate_volumes
+        assert evaluate is not None
+        while later:
+            t, context = later.popleft()
+            self._volume_t.push(t)
+            self._volume_lag.push(evaluate(context))
 
     def get(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(times, values) of one series, in time order."""
@@ -166,5 +217,5 @@ class TimeSeries:
         return rows[:, 0], rows[:, self._col[name]]
 
     def nbytes(self) -> int:
-        return int(self._rows.buf.nbytes + self.volume_t.buf.nbytes
-                   + self.volume_lag.buf.nbytes)
+        return int(self._rows.buf.nbytes + self._volume_t.buf.nbytes
+                   + self._volume_lag.buf.nbytes)

@@ -134,6 +134,7 @@ class Twin:
         self.series = TimeSeries(every_s=sample_every_s,
                                  volumes=sum(max(1, w.volumes) for w in system.workloads))
         self.series.evaluate = self._evaluate_samples
+        self.series.evaluate_volumes = SanReplication.lag_of
 
         # the subsystems ask each other questions through these queries, never directly
         self.storage = Storage(system, self.clock, self.log, self.site,
@@ -245,9 +246,9 @@ class Twin:
             later = (later, self.management.clone.lag_origin(), available)
         if series.volume_every > 0:  # the per-volume lag at every volume_every-th sample
             first = (-series.count) % series.volume_every
-            for s in times[first::series.volume_every]:
-                self.storage.advance(float(s))
-                series.push_volumes(float(s), self.storage.replication.lag_bytes_per_volume())
+            lag_later = self.storage.replication.lag_later
+            for s in times[first::series.volume_every].tolist():  # (evaluated when read)
+                series.push_volumes_later(s, lag_later(s))
         if columns is None:
             series.push_later(times, later)
         else:
@@ -332,7 +333,13 @@ class Twin:
     def service_available(self) -> bool:
         """Clients reach every workload in service (a deployment joins once it has run)."""
         ws = self.workloads.in_service()
-        return bool(ws) and all(self.network.reachable(w) for w in ws)
+        if not ws:
+            return False
+        reachable = self.network.reachable_now()
+        for w in ws:
+            if not reachable(w):
+                return False
+        return True
 
     def production_rack(self) -> str | None:
         """The live rack whose workloads run (or start), if any."""
@@ -552,8 +559,8 @@ class Twin:
             "links": self._links_doc,
             "replication": lambda: self.storage.state_doc(self.rpo_exposure_s(), per_volume),
             "management": self.management.state_doc,
-            "workloads": lambda: self.workloads.state_doc(self.network.reachable,
-                                                          self.storage.write_mb_s),
+            "workloads": lambda: self.workloads.state_doc(self.network.reachable_now(),
+                                                          self.storage.write_mb_s_now()),
             "service": lambda: {"available": self.service_available(),
                                 "split_brain": self.network.split_brain(),
                                 "down_since_s": self._down_since},
@@ -570,6 +577,8 @@ class Twin:
                     value = _json_safe(value)
                     if volumes is not None:
                         value["per_volume"] = volumes
+                elif key == "workloads":
+                    pass  # built plain JSON (Workloads.state_doc)
                 else:
                     value = _json_safe(value)
                 doc[key] = value

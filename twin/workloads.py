@@ -44,6 +44,7 @@ WS = WorkloadStatus
 
 @dataclass
 class Workload:
+    """A workload as it runs: its rack, status and restart."""
     cfg: WorkloadConfig
     rack: str | None
     status: WorkloadStatus = WS.STOPPED
@@ -75,6 +76,7 @@ class Workload:
 
 @dataclass
 class ComputeNodes:
+    """A rack's compute nodes: in cloud groups, failed, quiesced, being added."""
     total: int
     in_cloud_groups: int = 0
     failed: set[int] = field(default_factory=set)
@@ -153,19 +155,34 @@ class Workloads:
     def state_doc(self, reachable: Callable[[Workload], bool],
                   write_mb_s: Callable[[str, str | None], tuple[float, float]]
                   ) -> dict[str, Any]:
+        """The workloads' section of the state document, already plain JSON (a state is
+        its name; a rate that is not finite, null): the journal builds it before every
+        action, for every workload, so it is built so at once (``Twin.state`` does not
+        convert it again)."""
         out = {}
+        running = WS.RUNNING
+        isfinite = math.isfinite
+        now = self.clock.now
         for w in self.by_name.values():
-            writes, demand = write_mb_s(w.name, w.rack) if w.status == WS.RUNNING else (0, 0)
-            out[w.name] = {
-                "rack": w.rack, "reachable": reachable(w), "status": w.status,
+            status = w.status
+            writes: float | None = 0
+            demand: float | None = 0
+            throttled = False
+            if status == running:
+                a, d = write_mb_s(w.name, w.rack)
+                throttled = a < d * (1 - 1e-9)
+                writes = a if isfinite(a) else None
+                demand = d if isfinite(d) else None
+            cfg = w.cfg
+            out[cfg.name] = {
+                "rack": w.rack, "reachable": reachable(w), "status": str.__str__(status),
                 "reason": w.reason,
-                "starting_left_s": (max(0.0, w.handle.time - self.clock.now)
-                                    if w.status == WS.STARTING and w.handle is not None
+                "starting_left_s": (max(0.0, w.handle.time - now)
+                                    if status == WS.STARTING and w.handle is not None
                                     and w.handle.active else None),
-                "middleware": w.cfg.middleware,
-                "needs": list(w.cfg.needs), "deployed": w.deployed,
-                "write_mb_s": writes, "demand_mb_s": demand,
-                "throttled": writes < demand * (1 - 1e-9),
+                "middleware": cfg.middleware,
+                "needs": list(cfg.needs), "deployed": w.deployed,
+                "write_mb_s": writes, "demand_mb_s": demand, "throttled": throttled,
             }
         return out
 

@@ -155,10 +155,8 @@ class WriteModel:
                 hi = int(self._b_start.searchsorted(t, side="right"))
                 if hi > lo:
                     active = self._b_end[lo:hi] > t
-                    if active.any():
-                        mask = np.zeros(self.n, dtype=bool)
-                        mask[self._b_wl[lo:hi][active]] = True
-                        rates[mask] *= self.burst_factor
+                    if active.any():  # (a workload in two bursts at once: multiplied once)
+                        rates[self._b_wl[lo:hi][active]] *= self.burst_factor
         else:
             rates = self._flat.copy()
         for start, end, i, rate in self._surges:

@@ -488,6 +488,7 @@ class Plain:
         p.a = 2  # type: ignore[misc]
 
 
+@pytest.mark.slow
 def test_the_code_cache_is_kept_beside_the_bytecode_and_used(tmp_path) -> None:
     """A first process writes the cache (under the bytecode cache prefix); the next
     compiles nothing; a damaged file is ignored and made again."""
@@ -553,6 +554,7 @@ def test_the_reports_json_text_is_the_standard_encoders(name: str) -> None:
     assert isinstance(want, str) and got == want
 
 
+@pytest.mark.slow
 def test_the_json_text_of_documents_with_every_kind_of_value() -> None:
     from enum import IntEnum, StrEnum
 

@@ -256,6 +256,7 @@ def test_the_picker_writes_a_vary_line(qtbot: Any) -> None:
     assert d.vary_lines() == ["strategies.backup-restore.interval=4h,8h"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_cancel_stops_the_sweep_promptly_and_the_dialog_stays_usable(qtbot: Any,
                                                                      workers: int) -> None:

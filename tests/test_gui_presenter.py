@@ -67,6 +67,7 @@ def test_chapters_are_the_notes_at_their_times() -> None:
     assert [ch.pause for ch in chapters] == [False, True, False]
 
 
+@pytest.mark.slow
 def test_autoplay_shows_captions_and_a_pause_note_holds_the_clock_until_space(
         qtbot: Any, presenting: MainWindow) -> None:
     w, c, p = presenting, presenting.controller, presenting.presenter
@@ -87,6 +88,7 @@ def test_autoplay_shows_captions_and_a_pause_note_holds_the_clock_until_space(
     qtbot.waitUntil(lambda: p.caption.text() == "Third caption", timeout=5000)
 
 
+@pytest.mark.slow
 def test_right_arrow_and_a_click_continue_too(qtbot: Any, presenting: MainWindow) -> None:
     c, p = presenting.controller, presenting.presenter
     for how in ("right", "click"):
@@ -100,6 +102,7 @@ def test_right_arrow_and_a_click_continue_too(qtbot: Any, presenting: MainWindow
         c.pause()
 
 
+@pytest.mark.slow
 def test_chapter_jump_replays_to_the_note_time(qtbot: Any, presenting: MainWindow) -> None:
     c, p = presenting.controller, presenting.presenter
     p.start(speed=60, play=False)
@@ -117,6 +120,7 @@ def test_chapter_jump_replays_to_the_note_time(qtbot: Any, presenting: MainWindo
     assert c.now == 600.0 and p.waiting and not c.playing
 
 
+@pytest.mark.slow
 def test_the_end_shows_the_summary_and_loop_starts_again(qtbot: Any,
                                                           presenting: MainWindow) -> None:
     c, p = presenting.controller, presenting.presenter

@@ -82,6 +82,7 @@ def test_an_autoplay_run_played_to_its_end_is_kept_once(qtbot: Any, tmp_path: Pa
     assert len(runs(db)) == 1
 
 
+@pytest.mark.slow
 def test_a_run_that_differs_is_kept_too_and_one_not_finished_is_not(
         qtbot: Any, tmp_path: Path, db: Path) -> None:
     w = make_window(qtbot, tmp_path)

@@ -393,6 +393,7 @@ def test_hover_shows_a_live_tooltip(qtbot: Any) -> None:
 
 # -- a rebuild never leaves a reference to a deleted item (issue 8, item 7) -----------------
 
+@pytest.mark.slow
 def test_restarting_during_a_highlight_flash_keeps_highlights_and_menus_working(
         qtbot: Any) -> None:
     """Restart (or open another scenario) within the 1.2 s flash of a highlight: the scene's

@@ -276,6 +276,7 @@ def test_5_aliases_may_not_expand_past_the_character_budget() -> None:
     assert len(sc.steps) == 100 and sc.steps[0].action.text == "yy"  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_5_at_most_ten_thousand_steps() -> None:
     e = error_of("name: x\nsteps:\n" + "  - {do: note}\n" * (L.MAX_STEPS + 1))
     assert e.field == "steps" and "at most 10000" in e.message and "10001" in e.message
@@ -288,6 +289,7 @@ def test_5_spaces_inside_a_duration() -> None:
     assert sc.steps[0].at_s == 5400
 
 
+@pytest.mark.slow
 def test_5_the_earliest_of_many_bad_ranges_is_reported() -> None:
     lines = "".join(f"      outcome.rto_s{i}: {{min: a, max: b}}\n" for i in range(16_000))
     e = error_of(f"name: x\nsteps:\n  - do: check\n    that:\n{lines}")

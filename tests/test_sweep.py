@@ -69,6 +69,7 @@ def test_a_grid_gives_a_row_per_run_and_an_impossible_value_a_row_that_says_why(
     assert len(csv) == 7
 
 
+@pytest.mark.slow
 def test_monte_carlo_summary_has_percentiles_and_is_the_same_on_one_or_two_workers() -> None:
     varies: list = []
     one = sweep(SITE_LOSS, "s", varies, monte_carlo=12, workers=1)
@@ -144,6 +145,7 @@ def test_a_sweep_on_a_real_dask_cluster_gives_exactly_the_local_rows(tmp_path: P
                 p.kill()
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     pytest.importorskip("distributed")
     with pytest.raises(SweepError, match="cannot reach the Dask scheduler"):

@@ -32,7 +32,7 @@ from app.event_log import EventLog
 from app.presenter import Presenter
 from app.resources import icon
 from app.session import RunRecorder, SessionKeeper
-from app.status import PILLS, pill_caps, pills
+from app.status import PILLS, pill_caps, pills, verdict_level
 from app.timebar import TimeBar
 from app.topology import Legend, TopologyView
 from app.trainee import TraineeMode
@@ -198,6 +198,11 @@ class MainWindow(QMainWindow):
 
         self.resize(*(size or (1600, 1000)))
         self._default_layout()
+        # a console is never narrower than its content (a layout saved on a wider screen,
+        # or a dragged splitter, would leave it a strip with a horizontal scroll bar)
+        floor = min(400, self.console_min_width())
+        for dock in (self.console_left, self.console_right):
+            dock.widget().setMinimumWidth(floor)
         self._restore()
         self._on_loaded()
         after_first_paint(self.topology.viewport(), self._build_plots)
@@ -575,7 +580,7 @@ class MainWindow(QMainWindow):
             text = c.verdict()
             self.last_verdict = text
             self.topology.show_toast("Scenario finished. " + text.replace("\n", "  ·  "),
-                                     15000)
+                                     15000, level=verdict_level(c.report()))
             self.statusBar().showMessage(text.splitlines()[0] + " — File > Export report… "
                                          "for the after-action report", 15000)
 

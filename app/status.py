@@ -136,3 +136,13 @@ def pill_caps(widths: list[int], available: int) -> int | None:
             return max(share, 40)
         left -= rest.pop(0)
     return None  # pragma: no cover - the sum fitted after all
+
+
+def verdict_level(report: Mapping[str, Any]) -> str:
+    """The level of a finished run's verdict (theme.LEVELS): "ok" when every step did as
+    expected and the assessment passed, "warn" when the steps held but the assessment did
+    not pass (an objective missed, data lost), "bad" when a step or a check failed."""
+    if not report.get("ok"):
+        return "bad"
+    assessment = report.get("assessment") or {}
+    return "ok" if assessment.get("passed", True) else "warn"

@@ -460,6 +460,8 @@ def test_the_end_of_an_autoplay_run_shows_its_result_and_exports_its_report(
     assert c.runner.done
     assert w.last_verdict.startswith("Result: PASS") and "Assessment:" in w.last_verdict
     assert w.topology.toast.isVisible() and "Scenario finished" in w.topology.toast.text()
+    # a pass is marked green, not with the refusals' red (found looking at the window)
+    assert w.topology.toast.property("level") == "ok"
     out = w.trainee.export_report(tmp_path / "run.html")
     assert out is not None and "<svg" in out.read_text(encoding="utf-8")
     c.restart()

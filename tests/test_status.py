@@ -117,3 +117,12 @@ def test_pill_caps_leave_narrow_pills_alone_and_share_the_rest() -> None:
     cap = pill_caps([100, 120, 400, 500], 800)
     assert cap is not None and 100 + 120 + 2 * cap <= 800 and cap >= 280
     assert pill_caps([1000, 1000], 50) == 40  # never narrower than a few letters
+
+
+def test_a_runs_verdict_level_says_pass_warn_or_fail() -> None:
+    from app.status import verdict_level
+
+    assert verdict_level({"ok": True, "assessment": {"passed": True}}) == "ok"
+    assert verdict_level({"ok": True, "assessment": {"passed": False}}) == "warn"
+    assert verdict_level({"ok": False, "assessment": {"passed": True}}) == "bad"
+    assert verdict_level({"ok": True}) == "ok"

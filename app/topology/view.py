@@ -657,8 +657,13 @@ class TopologyView(QGraphicsView):
         if not res.ok:
             self.show_toast(f"Refused: {res.text}")
 
-    def show_toast(self, text: str, ms: int = 7000) -> None:
-        """A non-modal message at the bottom of the view (refusals)."""
+    def show_toast(self, text: str, ms: int = 7000, level: str = "bad") -> None:
+        """A non-modal message at the bottom of the view: a refusal (``level`` "bad", a
+        red mark), or a run's verdict ("ok" green, "warn" amber, "bad" red)."""
+        if self.toast.property("level") != level:
+            self.toast.setProperty("level", level)
+            self.toast.style().unpolish(self.toast)
+            self.toast.style().polish(self.toast)
         self.toast.setText(text)
         self.toast.setMaximumWidth(max(300, int(self.viewport().width() * 0.7)))
         self.toast.adjustSize()

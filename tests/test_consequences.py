@@ -63,6 +63,38 @@ def test_r14_both_racks_advertising_is_a_split_brain() -> None:
     assert any(a["code"] == "split-brain" for a in s["alerts"])
 
 
+def test_r14_r16_a_split_brain_is_an_outage_until_the_routes_are_withdrawn() -> None:
+    """Found by an audit: a planned failover whose operator never withdrew the old primary's
+    routes ended with Dallas's workloads running and the service counted as restored, while
+    both sites advertised the addresses. In a split brain clients reach one site or the
+    other (R14): the service is not available, and the RTO (R16: until the business runs
+    again) runs on until one rack withdraws."""
+    t = make_twin(start="paired")
+    t.run_for(3600)
+    for a in ("quiesce-compute-nodes", "stop-workloads"):
+        assert do(t, a, rack="raleigh").ok
+    t.run_for(60)
+    assert do(t, "start-failover", rack="raleigh").ok  # the routes are never withdrawn
+    for a in ("add-compute-nodes", "configure-tor-switches"):
+        assert do(t, a, rack="dallas").ok
+    assert do(t, "start-failover", rack="dallas", type="planned").ok
+    for a in ("start-workloads", "advertise-routes"):
+        assert do(t, a, rack="dallas").ok
+    t.run_for(4 * 3600)
+    s = t.state()
+    assert all(w["status"] == "running" and w["rack"] == "dallas"
+               for w in s["workloads"].values())
+    assert s["service"]["split_brain"] is True and s["service"]["available"] is False
+    assert s["outcome"]["rto_s"] is None  # not restored
+    withdrawn_at = t.now
+    assert do(t, "withdraw-routes", rack="raleigh").ok
+    t.run_for(600)
+    s = t.state()
+    assert s["service"]["available"] is True and not s["service"]["split_brain"]
+    rto, down_at = s["outcome"]["rto_s"], 3600.0  # the stop on raleigh began the outage
+    assert rto is not None and rto > withdrawn_at - down_at
+
+
 def test_r14_a_deployment_after_cloning_stopped_is_missing_on_the_backup() -> None:
     t = make_twin(start="paired")
     t.run_for(600)

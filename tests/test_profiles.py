@@ -137,6 +137,34 @@ def test_r7_primary_before_backup_is_refused() -> None:
     assert t.state()["profiles"]["raleigh"]["role"] == "primary"
 
 
+def test_r5_r7_a_pair_has_one_backup() -> None:
+    """Found by an audit: with the workloads stopped, both racks could be enabled as backup,
+    and then neither could run or deploy anything. A pair is one primary and one backup
+    (R5: the backup role, then the primary role on the other rack, R7)."""
+    t = make_twin()
+    for r, p in (("raleigh", "dallas"), ("dallas", "raleigh")):
+        do(t, "create-profile", rack=r, peer=p)
+        do(t, "validate", rack=r)
+    assert do(t, "enable", rack="dallas", role="backup").ok
+    assert do(t, "stop-workloads", rack="raleigh").ok
+    res = do(t, "enable", rack="raleigh", role="backup")
+    assert not res.ok and "already enabled in the backup role" in res.message
+    assert "enable raleigh in the primary role" in res.hint
+    assert t.state()["profiles"]["raleigh"]["state"] == "validated"
+
+
+def test_r7_the_hint_says_restore_a_lost_peer_first() -> None:
+    """Enabling the primary role while the peer is lost: the hint is to restore the peer and
+    enable it as backup, not merely "enable the backup rack first" (it cannot be)."""
+    t = make_twin()
+    for r, p in (("raleigh", "dallas"), ("dallas", "raleigh")):
+        do(t, "create-profile", rack=r, peer=p)
+        do(t, "validate", rack=r)
+    assert do(t, "lose-rack", rack="raleigh").ok
+    res = do(t, "enable", rack="dallas", role="primary")
+    assert not res.ok and "raleigh is lost: restore it" in res.hint
+
+
 def test_r8_initial_copies_start_when_both_enabled_and_complete() -> None:
     t = make_twin()
     pair(t)

@@ -3,6 +3,7 @@ window, no Qt. tests/test_gui_main.py keeps one test that the window renders the
 
 from __future__ import annotations
 
+from app.format import format_duration
 from app.status import PILLS, Pill, pills
 from twin import actions as A
 from twin.scenario import load_scenario_text
@@ -54,12 +55,17 @@ def test_status_follows_the_twin() -> None:
     s.advance(300)
     p = s.pills()
     assert p["splitPill"].text == "SPLIT BRAIN" and p["splitPill"].level == "bad"
+    # in a split brain clients reach one site or the other: the service is down (R14)
+    assert p["servicePill"].text == "Service DOWN"
+    split_at = next(e.t_s for e in s.twin.events if e.kind == "alert"
+                    and "split brain" in e.message)
     s.apply(A.LoseRack(rack="raleigh"))
     p = s.pills()
     assert p["servicePill"].text == "Service DOWN" and p["servicePill"].level == "bad"
     assert p["rpoPill"].text.startswith("RPO achieved")
     s.advance(600)
-    assert s.pills()["rtoPill"].text.startswith("Outage 10m 00s")
+    down = 900 - split_at  # the outage began with the split brain, not with the loss
+    assert s.pills()["rtoPill"].text.startswith(f"Outage {format_duration(down)}")
 
 
 def test_status_pills_tell_the_current_story() -> None:

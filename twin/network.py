@@ -71,9 +71,11 @@ class Network:
 
     def serves(self, rack: str) -> bool:
         """Clients reach what runs on ``rack``: it is up, its ToR switches are configured
-        and it advertises the addresses."""
+        and it advertises the addresses, and no other rack advertises them too: in a split
+        brain (R14) clients reach one site or the other, so no site serves them."""
         n = self.racks[rack]
-        return self.site.rack_up(rack) and n.tor_configured and n.advertising
+        return (self.site.rack_up(rack) and n.tor_configured and n.advertising
+                and not self.split_brain())
 
     def reachable_now(self) -> Callable[[Placed], bool]:
         """:meth:`reachable`, for many workloads at one instant (each rack asked once)."""

@@ -302,6 +302,11 @@ class Profiles:
                            f"{p.role} role.", hint)
         peer = self.by_rack[p.peer]
         if a.role == Role.BACKUP:
+            if peer is not None and peer.is_enabled(Role.BACKUP):
+                return refused(
+                    f"Cannot enable {a.rack} as backup: {p.peer} is already enabled in the "
+                    "backup role, and a pair has one primary and one backup (R5, R7).",
+                    f"enable {a.rack} in the primary role")
             running = self.active_workloads(a.rack)
             if running:
                 return refused(
@@ -315,10 +320,12 @@ class Profiles:
             return accepted(f"Disaster recovery is enabled on {a.rack} in the backup role.",
                             *effects)
         if peer is None or not peer.is_enabled(Role.BACKUP):
+            hint = (f"enable the backup rack ({p.peer}) first (R7)" if self.site.rack_up(p.peer)
+                    else f"{p.peer} is lost: restore it, then enable it in the backup role "
+                    "before this rack (R7, R13)")
             return refused(
                 f"Enabling the primary role on {a.rack} failed: the peer {p.peer} is not "
-                "enabled in the backup role.",
-                f"enable the backup rack ({p.peer}) first (R7)")
+                "enabled in the backup role.", hint)
         if not (self.site.link_up(Link.IP) and self.site.rack_up(p.peer)):
             return refused(f"Enabling the primary role on {a.rack} failed: the peer "
                            f"{p.peer} cannot be reached.", "restore the IP link first")

@@ -110,7 +110,50 @@ def test_r14_a_deployment_after_cloning_stopped_is_missing_on_the_backup() -> No
     w = t.state()["workloads"]
     assert w["late-app"]["status"] == "failed"
     assert "not in the management data" in w["late-app"]["reason"]
+    assert "while the IP link was down" in w["late-app"]["reason"]
     assert w["orders-app"]["status"] == "running"
+
+
+def test_r14_a_deployment_within_the_clone_lag_says_so() -> None:
+    """Found by an audit: a deployment made 2 s before the site loss, while cloning ran,
+    failed "deployed after cloning stopped". It missed the clone lag (5 s): the reason
+    says that, and start-workloads says at once which workloads cannot start."""
+    t = make_twin(start="paired")
+    t.run_for(600)
+    assert do(t, "deploy", rack="raleigh", name="last-app").ok
+    t.run_for(2)
+    do(t, "lose-rack", rack="raleigh")
+    unplanned(t)
+    for a in ("add-compute-nodes", "configure-tor-switches"):
+        do(t, a, rack="dallas")
+    res = do(t, "start-workloads", rack="dallas")
+    assert res.ok and "last-app cannot start" in res.message
+    assert "deployed 2.0s before the takeover" in res.message, res.message
+    assert "not been cloned yet" in res.message
+    assert "cloning stopped" not in res.message
+
+
+def test_r8_r14_a_failover_before_the_management_initial_copy_knows_no_deployment() -> None:
+    """Found by an audit: with the disks copied but the management data's initial copy at
+    7 % (a slow IP link, R8), an unplanned failover started every workload on the backup,
+    which had never received their records. Now none of them can start there, and each
+    says why (R11 step 1: "verify that replication shows the initial copies complete")."""
+    t = make_twin({"ip_link": {"bandwidth_mbps": 100}, "management": {"size_gb": 2000}})
+    pair(t)
+    t.run_for(3 * 3600)
+    s = t.state()
+    assert s["replication"]["initial_copy_complete"] is True
+    assert s["management"]["initial_copy_complete"] is False
+    do(t, "lose-rack", rack="raleigh")
+    unplanned(t)
+    for a in RECOVER:
+        do(t, a, rack="dallas")
+    t.run_for(4 * 3600)
+    s = t.state()
+    assert s["service"]["available"] is False
+    for w in s["workloads"].values():
+        assert w["status"] == "failed"
+        assert "initial copy to dallas was not complete" in w["reason"], w["reason"]
 
 
 def test_r14_a_deployment_cloned_in_time_is_on_the_backup() -> None:

@@ -36,6 +36,7 @@ import numpy as np
 
 from twin.config import GB, LinkConfig, SystemConfig
 from twin.context import Clock, Log
+from twin.durations import format_duration
 from twin.events import Transition
 from twin.states import ManagementState as MS
 
@@ -51,6 +52,7 @@ class Change:
     name: str
     size_bytes: float = 0.0
     with_copy: bool = False  # made before the initial copy started: part of it
+    cloning: str = ""  # the clone's state when the change was made (the reason it is late)
     start: float | None = None  # when its cloning started (None: waiting)
     due: float | None = None  # when it reaches the backup
 
@@ -148,6 +150,28 @@ class ManagementClone:
     def missing_on_backup(self) -> list[str]:
         """Names of the changes not yet cloned, in the order made (R14)."""
         return [c.name for c in self._pending]
+
+    def missing_reasons(self, t: float, rack: str) -> dict[str, str]:
+        """Why each deployment is not in ``rack``'s management data at a takeover at ``t``
+        (R8, R14): the initial copy had not completed (every deployment is missing then),
+        or its change was made after cloning stopped, while the IP link was down, or too
+        recently to have been cloned (the clone lag)."""
+        if not self._complete:
+            why = (f"the management data's initial copy to {rack} was not complete "
+                   f"({self.progress:.0%} copied) when it took over (R8, R14)")
+            return {"*": why}
+        out: dict[str, str] = {}
+        for c in self._pending:
+            if c.cloning == MS.STOPPED:
+                out[c.name] = "it was deployed after cloning stopped (R14)"
+            elif c.cloning == MS.STALLED:
+                out[c.name] = ("it was deployed while the IP link was down: its management "
+                               "change never reached the peer (R14)")
+            else:
+                out[c.name] = (f"it was deployed {format_duration(max(0.0, t - c.t))} before "
+                               "the takeover and its management change had not been cloned "
+                               "yet (R14)")
+        return out
 
     def pending(self) -> list[Change]:
         return list(self._pending)
@@ -288,7 +312,7 @@ class ManagementClone:
         """A management change on the source (deploy, image import, cloud group change)."""
         out, before = self._control(t)
         self._pending.append(Change(t, kind, name, max(0.0, float(size_bytes)),
-                                    with_copy=not self._started))
+                                    with_copy=not self._started, cloning=self.state))
         self._schedule(t)
         return self._done(t, before, out)
 
@@ -365,6 +389,10 @@ class Cloning:
 
     def missing_on_backup(self) -> list[str]:
         return self.clone.missing_on_backup()
+
+    def missing_reasons(self, rack: str) -> dict[str, str]:
+        """:meth:`ManagementClone.missing_reasons` now ("*": every deployment)."""
+        return self.clone.missing_reasons(self.clock.now, rack)
 
     def state_doc(self) -> dict[str, Any]:
         m = self.clone

@@ -530,7 +530,7 @@ class Twin:
     def _backup_failed_over(self, rack: str, kind: FailoverType) -> str:
         """R11 step 4 / R12: the backup takes over its volumes (stop with access)."""
         source = self.storage.source
-        self.workloads.takeover(rack, source, self.management.missing_on_backup())
+        self.workloads.takeover(rack, source, self.management.missing_reasons(rack))
         o = self.outcome
         if o.takeover_at_s is None:  # the outcome is that of the first takeover
             o.takeover_at_s = self.now

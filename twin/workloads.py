@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +114,7 @@ class Workloads:
             r.name: ComputeNodes(r.compute_nodes) for r in system.racks}
         # which deployments each rack's management data knows (R1, R14)
         self.known: dict[str, set[str]] = {r: set(self.by_name) for r in system.rack_names}
+        self.missing_why: dict[str, dict[str, str]] = {r: {} for r in system.rack_names}
         self.version = 0  # moves on every change of a workload's status or rack
         self._writing: tuple[int, dict[str, list[str]]] = (-1, {})
 
@@ -287,11 +288,16 @@ class Workloads:
             self.version += 1
             self._wait(w, "waiting for its dependencies and compute capacity")
         self.dispatch(a.rack)
-        return accepted(f"Starting on {a.rack}: {', '.join(names)}.")
+        failed = [n for n in names if self.by_name[n].status == WS.FAILED]
+        text = f"Starting on {a.rack}: {', '.join(names)}."
+        if failed:  # said at once, not only in the event log (R14)
+            text += "".join(f" {n} cannot start: {self.by_name[n].reason}." for n in failed)
+        return accepted(text)
 
     def deploy(self, a: Deploy) -> Result:
         if self.role(a.rack) == Role.BACKUP:
-            return refused(f"{a.rack} is in the backup role: it accepts no deployments (R10).")
+            return refused(f"{a.rack} is in the backup role: it accepts no deployments (R10).",
+                           f"deploy on the primary, {self.system.peer_of(a.rack)}")
         if self.nodes[a.rack].quiesced:
             return refused(f"The compute nodes of {a.rack} are quiesced: no new deployments.",
                            "deploy on the active rack, or wait until the failover is over")
@@ -355,11 +361,19 @@ class Workloads:
                 changed = True
 
     def _cannot_start(self, w: Workload, rack: str) -> str:
-        if w.name not in self.known[rack]:
-            return (f"{w.name} is not in the management data of {rack}: it was deployed after "
-                    "cloning stopped (R14)")
+        """Why ``w`` cannot start on ``rack`` ("" when it can): its data first, then its
+        management record, each that applies (a failover before the initial copies has
+        both)."""
+        whys = []
         if not w.deployed and not self.data.data_consistent(rack):
-            return f"volumes on {rack} are inconsistent: {self.data.data_reason(rack)} (R14)"
+            whys.append(f"volumes on {rack} are inconsistent: {self.data.data_reason(rack)} "
+                        "(R14)")
+        if w.name not in self.known[rack]:
+            why = self.missing_why[rack].get(w.name, "it was deployed after cloning stopped "
+                                             "(R14)")
+            whys.append(f"{w.name} is not in the management data of {rack}: {why}")
+        if whys:
+            return "; and ".join(whys)
         n = self.nodes[rack]
         if n.usable == 0 and n.adding == 0:
             return f"no compute nodes in the cloud groups of {rack}: add compute nodes (R14)"
@@ -402,10 +416,14 @@ class Workloads:
         """DR is enabled: the backup's management data is (being) cloned from the source."""
         self.known[backup] = set(self.known[source])
 
-    def takeover(self, rack: str, source: str, missing: Iterable[str]) -> None:
+    def takeover(self, rack: str, source: str, missing: Mapping[str, str]) -> None:
         """At a takeover the rack knows the source's deployments except those whose
-        management change had not been cloned (R14)."""
-        self.known[rack] = set(self.known[source]) - set(missing)
+        management change had not been cloned (R14): ``missing`` maps each to the reason
+        ("*": none arrived, the initial copy was not complete, R8)."""
+        every = missing.get("*")
+        lost = set(self.known[source]) if every is not None else set(missing)
+        self.known[rack] = set(self.known[source]) - lost
+        self.missing_why[rack] = {n: every or missing[n] for n in lost}
 
     def rack_lost(self, rack: str, why: str) -> list[E.Effect]:
         """The rack, or its storage, is gone: what runs there fails."""

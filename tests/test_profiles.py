@@ -62,6 +62,17 @@ def test_r4_unknown_peer_address_is_refused_with_the_right_one() -> None:
     assert not res.ok and "dallas-mgmt.example.com" in res.hint
 
 
+def test_r4_the_peer_address_is_a_dns_name_case_and_root_dot_ignored() -> None:
+    """Found by an audit: DALLAS-MGMT.example.com was refused; DNS names are compared
+    without case (RFC 4343), and a fully qualified name may end in the root's dot."""
+    for peer in ("DALLAS-MGMT.example.com", "dallas-mgmt.example.com.", "Dallas"):
+        t = make_twin()
+        res = do(t, "create-profile", rack="raleigh", peer=peer)
+        assert res.ok, (peer, res.text)
+        assert t.state()["profiles"]["raleigh"]["peer_address"] == "dallas-mgmt.example.com"
+    assert not do(make_twin(), "create-profile", rack="raleigh", peer="dallas-mgmt.example").ok
+
+
 # -- R5 states and sections -----------------------------------------------------------------
 
 def test_r5_sections_available_only_when_enabled() -> None:

@@ -80,3 +80,17 @@ def test_a_dependant_started_first_waits_for_its_dependency() -> None:
     do(t, "start-workloads", rack="dallas", workloads=["orders-db", "orders-mq"])
     t.run_for(4 * 3600)
     assert t.state()["service"]["available"] is True
+
+
+def test_compute_node_messages_count_as_the_field_and_name_as_the_topology() -> None:
+    """Found by an audit: `node: 0` was reported "Compute node 1", while a refusal listed
+    "healthy nodes are [1, 2, 3, 4]" counting from 0: one message spoke both ways. Every
+    message gives the field's number and the topology's label (CN 01 is node 0)."""
+    t = make_twin(start="paired")
+    assert do(t, "fail-compute-node", rack="raleigh", node=0).text.startswith(
+        "Compute node 0 (CN 01) of raleigh failed")
+    assert do(t, "fail-compute-node", rack="raleigh", node=5).ok
+    assert t.state()["racks"]["raleigh"]["compute_nodes"]["failed_nodes"] == [0, 5]
+    res = do(t, "fail-compute-node", rack="raleigh", node=5)
+    assert not res.ok and "Compute node 5 of raleigh does not exist or has failed" in res.text
+    assert res.hint == "healthy nodes are 1 (CN 02), 2 (CN 03), 3 (CN 04), 4 (CN 05)"

@@ -251,7 +251,12 @@ class Profiles:
 
     def _resolve_peer(self, rack: str, peer: str) -> str | None:
         other = self.system.rack(self.system.peer_of(rack))
-        return other.name if peer in (other.name, other.management_address) else None
+
+        def host(name: str) -> str:  # DNS names ignore case and a final root dot (RFC 4343)
+            return name.strip().rstrip(".").casefold()
+
+        return other.name if host(peer) in (host(other.name),
+                                            host(other.management_address)) else None
 
     # -- R6 validate -----------------------------------------------------------------------
 

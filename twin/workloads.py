@@ -42,6 +42,12 @@ from twin.states import Role, WorkloadStatus
 WS = WorkloadStatus
 
 
+def node_label(i: int) -> str:
+    """A compute node as the field counts it (``node: 0``) and as the topology labels it
+    (CN 01): "0 (CN 01)"."""
+    return f"{i} (CN {i + 1:02d})"
+
+
 @dataclass
 class Workload:
     """A workload as it runs: its rack, status and restart."""
@@ -455,12 +461,14 @@ class Workloads:
         node = a.node if a.node is not None else healthy[-1]
         if node not in healthy:
             return refused(f"Compute node {node} of {a.rack} does not exist or has failed.",
-                           f"healthy nodes are {healthy}")
+                           "healthy nodes are " + ", ".join(node_label(i) for i in healthy))
         nodes.failed.add(node)
         # the newest workloads go first when capacity falls short
         while self.cores_free(a.rack) < 0:
             victims = [w for w in self.by_name.values()
                        if w.rack == a.rack and (w.status == WS.RUNNING or w.restarting)]
             victim = max(victims, key=lambda w: (w.started_at_s or 0.0, w.name))
-            self._set(victim, WS.FAILED, f"compute node {node + 1} failed: not enough capacity")
-        return accepted(f"Compute node {node + 1} of {a.rack} failed.", E.WritesChanged())
+            self._set(victim, WS.FAILED, f"compute node {node_label(node)} failed: not enough "
+                      "capacity")
+        return accepted(f"Compute node {node_label(node)} of {a.rack} failed.",
+                        E.WritesChanged())

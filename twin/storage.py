@@ -77,6 +77,7 @@ class Storage:
         self.side = {primary: 0, backup: 1}
         self._started = False  # DR was enabled once: the target has been replicated to
         self._frozen_exposure: float | None = None  # set while production is lost
+        self._frozen_lost = 0.0  # the bytes lost with it
         self._frozen_volume_rpo: np.ndarray | None = None
         self._write_handle: Handle | None = None
         self._rates_wl = np.zeros(len(self.workload_names))
@@ -359,11 +360,21 @@ class Storage:
         """The RPO if disaster struck now: the exposure of the production rack. Once that
         rack is lost its unreplicated writes are gone, not ageing: the exposure stays what
         it was at the loss (the RPO achieved) until production runs again."""
-        if production is not None:
-            return self.exposure(production)[1]
-        if self._frozen_exposure is not None:
-            return self._frozen_exposure
-        return self.exposure(self.source)[1]
+        return self.exposure_now(production)[1]
+
+    def exposure_now(self, production: str | None) -> tuple[float, float]:
+        """(the lag in bytes, the RPO exposure) of the production rack, one pair: the
+        bytes written there and not yet on the other rack, and the age of the oldest of
+        them (the state document's ``lag_bytes`` and ``rpo_s``). While the replication
+        source runs production the lag is the group's own (during a copy: what is left
+        to copy); after a takeover it is what the new production wrote that the other
+        rack does not hold; once production is lost, what was lost, frozen."""
+        if production is None and self._frozen_exposure is not None:
+            return self._frozen_lost, self._frozen_exposure
+        rack = production if production is not None else self.source
+        if self.side[rack] == self.replication.source:
+            return self.replication.lag_bytes, self.exposure(rack)[1]
+        return self.exposure(rack)
 
     def sample(self, times: np.ndarray, production: str | None) -> dict[str, np.ndarray]:
         """The replication's series at ``times`` (between events), with the RPO exposure
@@ -395,7 +406,7 @@ class Storage:
         """``rack`` (or its storage) goes with workloads on it: a disaster (R12, R15).
         Freezes the exposure; returns what is lost (bytes, RPO achieved)."""
         lost, age = self.exposure(rack)
-        self._frozen_exposure = age
+        self._frozen_exposure, self._frozen_lost = age, lost
         if self.side[rack] == self.replication.source:
             self._frozen_volume_rpo = self.replication.rpo_s_per_volume().copy()
         return lost, age
@@ -416,8 +427,9 @@ class Storage:
             "rpo_s": [None if not math.isfinite(x) else x for x in rpo.tolist()],
         }
 
-    def state_doc(self, rpo_exposure_s: float, per_volume: bool = True) -> dict[str, Any]:
+    def state_doc(self, production: str | None, per_volume: bool = True) -> dict[str, Any]:
         r = self.replication
+        lag_bytes, rpo_exposure_s = self.exposure_now(production)
         sides = {}
         for rack, side in self.side.items():
             st = r.side_state(side)
@@ -429,7 +441,7 @@ class Storage:
             "demand_bps": r.demand_rate_bps,
             "state": r.state, "consistent": r.consistent,
             "initial_copy_complete": r.initial_copy_complete,
-            "progress": r.progress, "eta_s": finite(r.eta_s), "lag_bytes": r.lag_bytes,
+            "progress": r.progress, "eta_s": finite(r.eta_s), "lag_bytes": lag_bytes,
             "rpo_s": finite(rpo_exposure_s), "errors": list(r.errors),
             "host_delay_s": finite(r.host_delay_s),
             "throughput_bps": r.throughput_bps, "bandwidth_bps": r.bandwidth_bps,

@@ -557,7 +557,7 @@ class Twin:
             "racks": self._racks_doc,
             "profiles": self.profiles.state_doc,
             "links": self._links_doc,
-            "replication": lambda: self.storage.state_doc(self.rpo_exposure_s(), per_volume),
+            "replication": lambda: self.storage.state_doc(self.production_rack(), per_volume),
             "management": self.management.state_doc,
             "workloads": lambda: self.workloads.state_doc(self.network.reachable_now(),
                                                           self.storage.write_mb_s_now()),

@@ -73,6 +73,27 @@ def test_r4_the_peer_address_is_a_dns_name_case_and_root_dot_ignored() -> None:
     assert not do(make_twin(), "create-profile", rack="raleigh", peer="dallas-mgmt.example").ok
 
 
+def test_r6_validation_against_a_lost_peer_fails_its_fibre_channel_check_too() -> None:
+    """Found by an audit: with the peer rack lost, validation said the peer did not answer
+    but still passed "FC partnership between the V7000s is up"."""
+    t = make_twin()
+    do(t, "create-profile", rack="raleigh", peer="dallas")
+    do(t, "lose-rack", rack="dallas")
+    checks = t.profiles.validation_checks("raleigh")
+    assert not checks["peer_reachable"]["ok"] and not checks["fc_connectivity"]["ok"]
+
+
+def test_r4_a_rack_before_v1_1_has_no_dr_profile() -> None:
+    """The article: disaster recovery profiles came with PureApplication System V1.1. A
+    rack at 1.0 refuses create-profile at once (an audit found it accepted, refused only
+    later by validation); the peer's level is validation's check (R6)."""
+    t = make_twin({"racks": [{"name": "raleigh", "firmware": "1.0.0.0"}, {"name": "dallas"}]})
+    res = do(t, "create-profile", rack="raleigh", peer="dallas")
+    assert not res.ok and "need V1.1 or later" in res.message and "upgrade" in res.hint
+    assert do(t, "create-profile", rack="dallas", peer="raleigh").ok
+    assert not t.profiles.validation_checks("dallas")["firmware"]["ok"]
+
+
 # -- R5 states and sections -----------------------------------------------------------------
 
 def test_r5_sections_available_only_when_enabled() -> None:

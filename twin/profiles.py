@@ -200,6 +200,10 @@ class Profiles:
         if self.by_rack[a.rack] is not None:
             return refused(f"A disaster recovery profile already exists on {a.rack}.",
                            "use the existing profile")
+        if _firmware_tuple(rack.firmware)[:2] < MIN_FIRMWARE:  # no DR console before V1.1
+            return refused(f"{a.rack} runs PureApplication System {rack.firmware}: disaster "
+                           "recovery profiles need V1.1 or later.",
+                           f"upgrade {a.rack} to V1.1 (both racks at the same level) first")
         operator = self._operator(rack, a.operator)
         if operator is None:
             return refused(f"User {a.operator!r} is not defined on {a.rack}.",
@@ -265,7 +269,8 @@ class Profiles:
         peer = self.system.peer_of(rack_name)
         return pairing_checks(self.system, rack_name,
                               reachable=self.site.link_up(Link.IP) and self.site.rack_up(peer),
-                              fc_up=self.site.link_up(Link.FC),
+                              # (a lost peer's V7000 answers on no link)
+                              fc_up=self.site.link_up(Link.FC) and self.site.rack_up(peer),
                               extra_latency_s=self.site.link_extra_latency_s(Link.FC))
 
     def validate(self, a: Validate) -> Result:

@@ -4,17 +4,23 @@ objectives follow from the simulated system."""
 from __future__ import annotations
 
 from tests.helpers import RECOVER, do, make_twin, pair, unplanned
+from twin.twin import Twin
+
+
+def lose_raleigh_and_recover(t: Twin, for_s: float) -> None:
+    """The disaster and the backup's full unplanned recovery (R12), then ``for_s``."""
+    do(t, "lose-rack", rack="raleigh")
+    unplanned(t)
+    for a in RECOVER:
+        do(t, a, rack="dallas")
+    t.run_for(for_s)
 
 
 def test_r14_failover_before_the_initial_copy_leaves_inconsistent_volumes() -> None:
     t = make_twin()
     pair(t)
     t.run_for(60)  # the initial copy takes ~18 minutes
-    do(t, "lose-rack", rack="raleigh")
-    unplanned(t)
-    for a in RECOVER:
-        do(t, a, rack="dallas")
-    t.run_for(3 * 3600)
+    lose_raleigh_and_recover(t, 3 * 3600)
     s = t.state()
     assert s["service"]["available"] is False
     for w in s["workloads"].values():
@@ -102,11 +108,7 @@ def test_r14_a_deployment_after_cloning_stopped_is_missing_on_the_backup() -> No
     assert do(t, "deploy", rack="raleigh", name="late-app").ok
     t.run_for(600)
     assert "late-app" in t.state()["management"]["missing_on_backup"]
-    do(t, "lose-rack", rack="raleigh")
-    unplanned(t)
-    for a in RECOVER:
-        do(t, a, rack="dallas")
-    t.run_for(4 * 3600)
+    lose_raleigh_and_recover(t, 4 * 3600)
     w = t.state()["workloads"]
     assert w["late-app"]["status"] == "failed"
     assert "not in the management data" in w["late-app"]["reason"]
@@ -144,11 +146,7 @@ def test_r8_r14_a_failover_before_the_management_initial_copy_knows_no_deploymen
     s = t.state()
     assert s["replication"]["initial_copy_complete"] is True
     assert s["management"]["initial_copy_complete"] is False
-    do(t, "lose-rack", rack="raleigh")
-    unplanned(t)
-    for a in RECOVER:
-        do(t, a, rack="dallas")
-    t.run_for(4 * 3600)
+    lose_raleigh_and_recover(t, 4 * 3600)
     s = t.state()
     assert s["service"]["available"] is False
     for w in s["workloads"].values():
@@ -161,11 +159,7 @@ def test_r14_a_deployment_cloned_in_time_is_on_the_backup() -> None:
     assert do(t, "deploy", rack="raleigh", name="early-app").ok
     t.run_for(600)
     assert t.state()["management"]["missing_on_backup"] == []
-    do(t, "lose-rack", rack="raleigh")
-    unplanned(t)
-    for a in RECOVER:
-        do(t, a, rack="dallas")
-    t.run_for(4 * 3600)
+    lose_raleigh_and_recover(t, 4 * 3600)
     assert t.state()["workloads"]["early-app"]["status"] == "running"
 
 

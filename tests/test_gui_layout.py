@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
@@ -25,9 +26,22 @@ def _viewport_rect(view: Any, node: str) -> QRect:
     return view.mapFromScene(item.sceneBoundingRect()).boundingRect()
 
 
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
 def test_the_split_brain_banner_does_not_cover_the_routers_or_clients(
-        qtbot: Any, tmp_path: Path) -> None:
-    w = shown(qtbot, make_window(qtbot, tmp_path, SPLIT, size=(1280, 800)))
+        qtbot: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    from app.main import apply_style
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_style(app)  # the banner's 18 pt type comes from the style sheet
+    try:
+        _banner_case(qtbot, tmp_path, size)
+    finally:
+        app.setStyleSheet("")
+
+
+def _banner_case(qtbot: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    w = shown(qtbot, make_window(qtbot, tmp_path, SPLIT, size=size))
     c = w.controller
     c.apply(A.StartFailover(rack="raleigh"))
     c.apply(A.StartFailover(rack="dallas", type="planned"))
@@ -39,6 +53,14 @@ def test_the_split_brain_banner_does_not_cover_the_routers_or_clients(
     banner = view.banner.geometry()
     for node in ("clients", "router:raleigh", "router:dallas"):
         assert not banner.intersects(_viewport_rect(view, node)), node
+    # its whole text shows (found looking at the window: cut off at both ends when the
+    # view was narrower than the one line): on one line, or wrapped to the lines it needs
+    b = view.banner
+    m = b.contentsMargins()
+    room = b.width() - m.left() - m.right()
+    one_line = b.fontMetrics().horizontalAdvance(b.text()) <= room
+    assert one_line or (b.wordWrap() and b.height() >= b.heightForWidth(b.width()) > 0)
+    assert view.viewport().rect().contains(banner)
 
 
 def test_a_short_plots_dock_drops_repeated_titles_but_keeps_the_rto_verdict(

@@ -157,6 +157,7 @@ class TopologyView(QGraphicsView):
                              self.viewport())
         self.banner.setObjectName("splitBrainBanner")
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setWordWrap(True)  # a narrow view wraps it rather than cutting it off
         self.banner.hide()
         self.toast = QLabel(self.viewport())
         self.toast.setObjectName("toast")
@@ -683,7 +684,9 @@ class TopologyView(QGraphicsView):
         vh = self.viewport().height()
         if self.banner.isVisible() and vh > 0:
             # keep the banner off the routers and clients it is about: reserve its height
-            reserve = min(self.banner.sizeHint().height() + 20, vh // 3)
+            # (as placed: one line, or two when the view is narrow)
+            self._place_overlays()
+            reserve = min(self.banner.height() + 20, vh // 3)
             rect.setTop(rect.top() - reserve * rect.height() / max(1, vh - reserve))
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
 
@@ -720,6 +723,12 @@ class TopologyView(QGraphicsView):
             return
         super().keyPressEvent(event)
 
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt)
+        """Scrolling (a pan, a fit) moves the viewport's child widgets with the scene: put
+        the banner, the toast and the card back where they belong."""
+        super().scrollContentsBy(dx, dy)
+        self._place_overlays()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         if self.auto_fit:
@@ -735,10 +744,14 @@ class TopologyView(QGraphicsView):
         vw = self.viewport().width()
         vh = self.viewport().height()
         if self.banner.isVisible():
-            self.banner.adjustSize()
-            w = min(vw - 24, max(self.banner.sizeHint().width(), int(vw * 0.6)))
-            self.banner.setFixedWidth(max(100, w))
-            self.banner.move((vw - self.banner.width()) // 2, 12)
+            b = self.banner
+            m = b.contentsMargins()
+            one_line = (b.fontMetrics().horizontalAdvance(b.text()) + m.left() + m.right()
+                        + 2 * b.margin() + 8)
+            w = max(100, min(vw - 24, max(one_line, int(vw * 0.6))))
+            b.setFixedWidth(w)
+            b.setFixedHeight(b.heightForWidth(w))  # one line, or two when it must wrap
+            b.move((vw - w) // 2, 12)
             self.banner.raise_()
         if self.toast.isVisible():
             self.toast.move((vw - self.toast.width()) // 2, vh - self.toast.height() - 16)

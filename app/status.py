@@ -92,9 +92,12 @@ def _rpo(st: Mapping[str, Any], rpo_obj: float | None) -> Pill:
         return Pill("rpoPill", "RPO unbounded: no consistent copy", "bad")
     over = rpo_obj is not None and rpo_now > rpo_obj
     flowing = rep["state"] == "consistent_synchronized"
-    label = "Unprotected for" if str(rep["state"]).startswith("idling") else "RPO exposure"
-    return Pill("rpoPill", f"{label} {format_duration(rpo_now)}",
-                "bad" if over else "ok" if flowing else "warn")
+    if str(rep["state"]).startswith("idling"):  # production runs, nothing replicates
+        text = (f"Unprotected for {format_duration(rpo_now)}" if rpo_now > 0
+                else "Unprotected: no replication")  # (nothing written yet)
+    else:
+        text = f"RPO exposure {format_duration(rpo_now)}"
+    return Pill("rpoPill", text, "bad" if over else "ok" if flowing else "warn")
 
 
 def _rto(st: Mapping[str, Any], objectives: Mapping[str, Any], now: float) -> Pill:

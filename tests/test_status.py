@@ -132,3 +132,16 @@ def test_a_runs_verdict_level_says_pass_warn_or_fail() -> None:
     assert verdict_level({"ok": True, "assessment": {"passed": False}}) == "warn"
     assert verdict_level({"ok": False, "assessment": {"passed": True}}) == "bad"
     assert verdict_level({"ok": True}) == "ok"
+
+
+def test_a_planned_takeover_with_nothing_written_yet_is_unprotected_not_0ms() -> None:
+    """Found looking at the window: after a planned failover, before Dallas's workloads
+    wrote anything, the pill read "Unprotected for 0ms"."""
+    s = Session(PAIRED)
+    s.advance(600)
+    assert s.twin.apply(A.StopWorkloads(rack="raleigh")).ok
+    s.advance(60)  # the last writes reach dallas
+    for act in (A.StartFailover(rack="raleigh"), A.StartFailover(rack="dallas", type="planned")):
+        assert s.twin.apply(act).ok
+    p = s.pills()["rpoPill"]
+    assert (p.text, p.level) == ("Unprotected: no replication", "warn")

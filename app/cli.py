@@ -645,6 +645,9 @@ def _exiting(status: int) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        _stdout_to_devnull()  # (the reader stopped early: quietly, status 1)
+        os._exit(1)
     except (OSError, ValueError):
         return  # the interpreter reports it, as it would have
     threading = sys.modules.get("threading")
@@ -698,6 +701,27 @@ def _single_threaded_numpy() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``drtwin`` program. Output piped into a reader that stops early (``| head``)
+    ends it quietly with status 1, as the Python documentation advises for SIGPIPE, not
+    with a traceback."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return 1
+
+
+def _stdout_to_devnull() -> None:
+    """Stdout's reader has gone: what is left to flush goes nowhere (else the
+    interpreter's own flush at exit would report the broken pipe again)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         args = _parser().parse_args(["gui", *(argv or [])])

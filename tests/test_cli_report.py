@@ -114,6 +114,11 @@ def test_history_errors_are_messages_not_tracebacks(
     assert "Traceback" not in cap.err and cap.out == ""  # checked before the run
     assert main(["history", "--history", str(tmp_path / "no" / "h.sqlite")]) == 2
     assert "does not exist" in capsys.readouterr().err
+    # a mistyped folder stops `run` before it runs too (exit 2: nothing ran; an audit found
+    # the whole report printed, then exit 2)
+    assert main(["run", str(SKIPPED), "--history", str(tmp_path / "no" / "h.sqlite")]) == 2
+    cap = capsys.readouterr()
+    assert "does not exist" in cap.err and cap.out == "" and "Traceback" not in cap.err
     assert main(["history"]) == 2  # DRTWIN_HISTORY=off in the tests
     assert "the run history is off" in capsys.readouterr().err
 
@@ -142,3 +147,26 @@ def test_the_console_script_writes_a_report_without_a_traceback(tmp_path: Path) 
     r = subprocess.run([str(exe), "history", "--json"], capture_output=True, text=True,
                        timeout=120, env=env)
     assert r.returncode == 0 and len(json.loads(r.stdout)) == 1
+
+
+@pytest.mark.parametrize("command", [["run", str(ROOT / "scenarios" / "default.yaml"), "--json"],
+                                     ["compare", str(ROOT / "scenarios" / "presenter-demo.yaml"),
+                                      "--json"],
+                                     ["history", "--json"]])
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path, command: list[str]) -> None:
+    """`drtwin … --json | head -c 20`: found by an audit printing a BrokenPipeError
+    traceback. The program ends quietly with status 1 (Python's advice for SIGPIPE)."""
+    exe = Path(sys.executable).with_name("drtwin")
+    env = {"PATH": "/usr/bin:/bin", "DRTWIN_HISTORY": str(tmp_path / "h.sqlite")}
+    if command[0] == "history":  # something to list: a few runs
+        for _ in range(3):
+            subprocess.run([str(exe), "run", str(SKIPPED)], capture_output=True, env=env,
+                           timeout=120, check=False)
+    p = subprocess.Popen([str(exe), *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env)
+    assert p.stdout is not None and p.stderr is not None
+    assert len(p.stdout.read(20)) == 20
+    p.stdout.close()  # the reader stops
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) in (0, 1)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

@@ -350,8 +350,13 @@ class History:
         return result
 
     def count(self) -> int:
-        """How many runs are kept."""
+        """How many runs are kept. An absent file is none, in a folder that exists (or, for
+        the default location, will be made): `drtwin run` asks this before it runs, so a
+        mistyped ``--history`` stops before the run, not after it (exit 2: nothing ran)."""
         if not self.path.exists():
+            if not self.path.parent.is_dir() and not self._create_dirs:
+                raise HistoryError(f"{self.path}: the folder {self.path.parent} does not "
+                                   "exist")
             return 0
         result: int = self._run(
             lambda con: int(con.execute("SELECT COUNT(*) FROM runs").fetchone()[0]),

@@ -4,6 +4,7 @@ the palette's, and durations read alike everywhere."""
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -91,6 +92,17 @@ def test_one_duration_format_for_the_whole_gui() -> None:
     assert fmt.format_duration(None) == "—"
     assert fmt.format_duration(float("nan")) == "—"
     assert fmt.format_duration(float("inf")) == "∞"  # an RPO with no consistent copy
+    # a part rounded from a tiny negative (an audit saw "network -0ms"): zero is zero
+    assert fmt.format_duration(-0.0) == fmt.format_duration(-1e-9) == "0ms"
+    assert fmt.format_duration(-0.25) == "-250ms"  # (a real negative keeps its sign)
+
+
+def test_the_rto_breakdown_never_has_a_negative_zero() -> None:
+    from twin.outcome import _rounded_parts
+
+    parts = _rounded_parts({"decision": 300.0, "data_sync": 1800.0,
+                            "restart": 2811.8962200000003, "network": -1e-12})
+    assert math.copysign(1.0, parts["network"]) == 1.0 and parts["network"] == 0.0
 
 
 def test_a_countdown_reads_to_the_minute_with_the_same_formatter() -> None:

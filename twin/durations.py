@@ -87,7 +87,8 @@ def format_duration(seconds: float, approx: bool = False) -> str:
         h, m = divmod(int(round(seconds / 60)), 60)
         return f"{h}h {m:02d}m" if h else f"{m}m"
     if seconds < 1:
-        return f"{seconds * 1000:.0f}ms"
+        ms = seconds * 1000
+        return f"{0.0 if abs(ms) < 0.5 else ms:.0f}ms"  # (never "-0ms")
     if seconds < 60:
         return f"{seconds:.1f}s"
     total = int(round(seconds))

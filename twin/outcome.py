@@ -112,7 +112,8 @@ def _rounded_parts(parts: dict[str, float]) -> dict[str, float]:
     out = {k: round(v, 6) for k, v in parts.items()}
     last = list(parts)[-1]
     total = round(sum(parts.values()), 6)
-    out[last] = round(total - sum(v for k, v in out.items() if k != last), 6)
+    # (+ 0.0: a last part rounded from a tiny negative is 0, never "-0ms")
+    out[last] = round(total - sum(v for k, v in out.items() if k != last), 6) + 0.0
     return out
 
 

@@ -163,12 +163,20 @@ def _report_target(out: str) -> str | None:
     from twin.aar import json_path_for
 
     p = Path(out)
-    if p.is_dir():
-        return f"cannot write the report {out}: it is a folder"
-    if not p.parent.is_dir():
-        return f"cannot write the report {out}: the folder {p.parent} does not exist"
+    if why := _file_target(out, "the report"):
+        return why
     if json_path_for(p) == p:
         return f"cannot write the report {out}: its JSON would overwrite it; name it OUT.html"
+    return None
+
+
+def _file_target(out: str, what: str) -> str | None:
+    """Why the file ``out`` cannot be written (None: it can), before anything runs."""
+    p = Path(out)
+    if p.is_dir():
+        return f"cannot write {what} {out}: it is a folder"
+    if not p.parent.is_dir():
+        return f"cannot write {what} {out}: the folder {p.parent} does not exist"
     return None
 
 
@@ -469,6 +477,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return 2
     if args.report and (why := _report_target(args.report)):
         return _err(why)
+    if args.csv and (why := _file_target(args.csv, "the CSV")):
+        return _err(why)  # before the sweep runs, not after
     try:
         varies = [parse_vary(v) for v in args.vary]
         with bar("runs") as progress:

@@ -67,6 +67,39 @@ def test_a_grid_gives_a_row_per_run_and_an_impossible_value_a_row_that_says_why(
     csv = to_csv(r).splitlines()
     assert csv[0].startswith("system.distance_km,run,seed,disaster_at_s,strategy,ok,")
     assert len(csv) == 7
+    # an impossible row keeps its seed (known before the run) and cites the value it was
+    # given, not a line of the regenerated copy
+    bad = by[(20000, "disk-replication")]
+    assert bad["seed"] == by[(100, "disk-replication")]["seed"] is not None
+    assert "site-loss.yaml with system.distance_km=20000: " in bad["error"]
+    assert "site-loss.yaml:" not in bad["error"]
+
+
+@pytest.mark.parametrize("vary, strategies, says", [
+    ("system.distnce_km=100", None, "did you mean 'distance_km'?"),
+    ("foo.bar=1", None, "unknown field 'foo'"),
+    ("system.distance_km=100", ["bogus"], "--strategy bogus: no such strategy")])
+def test_a_misspelt_path_or_strategy_is_refused_before_any_run(
+        vary: str, strategies: list[str] | None, says: str) -> None:
+    """Found by an audit: a misspelt --vary path (or --strategy) ran the whole sweep and
+    made every row "impossible", exit 0. It is a usage error now, before any run."""
+    with pytest.raises(SweepError) as e:
+        sweep(SITE_LOSS, "site-loss.yaml", [parse_vary(vary)], strategies=strategies,
+              workers=1, progress=lambda done, total: pytest.fail("a run started"))
+    assert says in str(e.value)
+
+
+def test_the_cli_refuses_a_bad_sweep_before_it_runs(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    f = str(ROOT / "scenarios" / "unplanned-site-loss.yaml")
+    assert main(["sweep", f, "--vary", "system.distnce_km=1,2"]) == 2
+    assert "distnce_km" in capsys.readouterr().err
+    assert main(["sweep", f, "--vary", "system.distance_km=1,2",
+                 "--csv", str(tmp_path / "no" / "out.csv")]) == 2
+    cap = capsys.readouterr()
+    assert "the folder" in cap.err and "does not exist" in cap.err and cap.out == ""
 
 
 @pytest.mark.slow

@@ -186,6 +186,12 @@ def _row(spec: RunSpec, strategy: str, **kw: Any) -> dict[str, Any]:
     return row
 
 
+def _seed_of(spec: RunSpec, own: int) -> int:
+    """The seed a run uses (known before it runs: also on a row that says why it could
+    not): its Monte Carlo draw, else the scenario's own."""
+    return spec.seed if spec.seed is not None else own
+
+
 def run_batch(text: str, path: str | None, specs: Sequence[RunSpec],
               strategies: Sequence[str] | None) -> list[dict[str, Any]]:
     """Run ``specs`` of the scenario ``text``; a row per run (and strategy). Top level and
@@ -195,6 +201,7 @@ def run_batch(text: str, path: str | None, specs: Sequence[RunSpec],
     from twin.strategies import CompareError, compare
 
     base = yaml.safe_load(text)
+    own_seed = int((base or {}).get("seed", 0) or 0) if isinstance(base, dict) else 0
     loaded: dict[tuple[tuple[str, Any], ...], Any] = {}
     names = list(strategies or ["disk-replication"])
     rows: list[dict[str, Any]] = []
@@ -227,12 +234,21 @@ def run_batch(text: str, path: str | None, specs: Sequence[RunSpec],
                                  rpo_achieved_s=r["rpo_achieved_s"],
                                  data_loss_bytes=r["data_loss_bytes"], rto_s=r["rto_s"],
                                  error=None if r["applicable"] else r["why"]))
-        except (ScenarioError, CompareError, SweepError) as e:
+        except ScenarioError as e:
+            # the varied copy is regenerated YAML: its line numbers are not the file's
+            why = str(e) if not spec.values else (
+                f"{e.path or '<sweep>'} with "
+                + ", ".join(f"{p}={v}" for p, v in spec.values) + ": "
+                + (f"{e.field}: " if e.field else "") + e.message)
             for s in names:
-                rows.append(_row(spec, s, seed=spec.seed, ok=False, error=str(e)))
+                rows.append(_row(spec, s, seed=_seed_of(spec, own_seed), ok=False, error=why))
+        except (CompareError, SweepError) as e:
+            for s in names:
+                rows.append(_row(spec, s, seed=_seed_of(spec, own_seed), ok=False,
+                                 error=str(e)))
         except Exception as e:  # noqa: BLE001 - one run's failure never stops a sweep
             for s in names:
-                rows.append(_row(spec, s, seed=spec.seed, ok=False,
+                rows.append(_row(spec, s, seed=_seed_of(spec, own_seed), ok=False,
                                  error=f"internal error ({type(e).__name__}: {e})"))
     return rows
 
@@ -364,6 +380,7 @@ def sweep(text: str, path: str | None, varies: Sequence[Vary], monte_carlo: int 
     runs only), the result holds the rows of the runs that finished and ``cancelled``."""
     seed = base_seed if base_seed is not None else int((yaml.safe_load(text) or {})
                                                         .get("seed", 0) or 0)
+    preflight(text, varies, strategies)
     specs = plan(varies, monte_carlo, seed)
     if scheduler:
         rows = run_dask(text, path, specs, strategies, scheduler, progress=progress,
@@ -378,6 +395,30 @@ def sweep(text: str, path: str | None, varies: Sequence[Vary], monte_carlo: int 
     if cancelled is not None and cancelled():
         out["cancelled"] = True
     return out
+
+
+def preflight(text: str, varies: Sequence[Vary], strategies: Sequence[str] | None) -> None:
+    """Refuse, before any run, what no run could use: a strategy that does not exist, and
+    a ``--vary`` path that is not a field of the scenario (a misspelt path would make
+    every row "impossible"). A value the loader refuses for its range stays a row that
+    says why (Metro Mirror at 2,000 km)."""
+    from twin.scenario import ScenarioError, load_scenario_text
+    from twin.strategies import STRATEGIES
+
+    unknown = [s for s in strategies or () if s not in STRATEGIES]
+    if unknown:
+        raise SweepError(f"--strategy {unknown[0]}: no such strategy; the strategies are "
+                         f"{', '.join(STRATEGIES)}")
+    base = yaml.safe_load(text)
+    for v in varies:
+        doc = copy.deepcopy(base)
+        set_path(doc, v.path, v.values[0] if v.values else None)
+        try:
+            load_scenario_text(yaml.safe_dump(doc, sort_keys=False), "<sweep>")
+        except ScenarioError as e:
+            field = e.field or ""
+            if e.message.startswith("unknown field") and v.path.startswith(field):
+                raise SweepError(f"--vary {v.path}: {field}: {e.message}") from None
 
 
 def to_csv(result: dict[str, Any]) -> str:

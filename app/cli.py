@@ -407,11 +407,17 @@ def _trainee_summary(report: dict[str, Any]) -> str:
 
     who = report.get("trainee") or "the trainee"
     lines = [f"Trainee actions ({who}):"]
+    expected_refusals = False
     for a in report["trainee_actions"]:
-        mark = "ok " if a["accepted"] else "XX "
+        # ok: accepted; no: refused, as the file expects (a saved session's refused
+        # attempt, `expect: refused`); XX: refused, not expected
+        mark = "ok " if a["accepted"] else "no " if a["ok"] else "XX "
+        expected_refusals |= mark == "no "
         lines.append(f"  {mark}{format_duration(a['at_s']):>12}  {a['do']:<24} {a['message']}")
     if len(lines) == 1:
         lines.append("  (none)")
+    if expected_refusals:
+        lines.append("  (no: refused, as the actions file expects: `expect: refused`)")
     if report["hints_s"]:
         lines.append("Hints asked at " + ", ".join(format_duration(h)
                                                    for h in report["hints_s"]))

@@ -85,6 +85,14 @@ def test_no_password_the_trainee_typed_is_written() -> None:
     ("traine: x\nsteps: []\n", 1, "traine", "did you mean 'trainee'"),
     ("hints: [soon]\nsteps: []\n", 1, "hints[0]", "not a duration"),
     ("name: x\n", 1, None, "steps"),
+    # found by an audit: a console action marked `by: instructor` was "the instructor's
+    # step"; an action after the time limit was dropped without a word
+    ("steps:\n  - {at: 1m, do: validate, rack: raleigh, by: instructor}\n", 2,
+     "steps[0].by", "`by: instructor` is not allowed here"),
+    ("steps:\n  - {at: 9h, do: validate, rack: raleigh}\n", 2, "steps[0].at",
+     "after the scenario's time limit (8h 00m 00s)"),
+    ("- {at: 1m, do: validate, rack: raleigh}\n", 1, None,
+     "a trainee actions file is a mapping"),
 ])
 def test_a_bad_actions_file_names_the_line_and_the_field(text: str, line: int,
                                                          field: str | None, words: str) -> None:
@@ -110,7 +118,18 @@ def test_drtwin_run_trainee(tmp_path: Path) -> None:
     code, out, _ = cli("run", str(SITE_LOSS), "--trainee", str(actions),
                        "--report", str(tmp_path / "aar.html"))
     assert code == 0 and "Trainee actions (ann)" in out and "Assessment:" in out
+    # the refused attempt the file expects is marked "no", not "XX" (as expected)
+    block = out.split("Trainee actions (ann):", 1)[1]
+    first = next(ln for ln in block.splitlines() if "start-workloads" in ln)
+    assert first.lstrip().startswith("no ") and "XX" not in block
     assert "<svg" in (tmp_path / "aar.html").read_text(encoding="utf-8")
+
+
+def test_an_empty_actions_file_speaks_of_an_actions_file() -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_actions("", load_scenario(str(SITE_LOSS)))
+    assert "a trainee actions file needs `steps:`" in str(info.value)
+    assert "a scenario needs" not in str(info.value)
 
 
 def test_drtwin_run_trainee_with_a_bad_file_exits_2(tmp_path: Path) -> None:

@@ -784,6 +784,9 @@ class _Reader:
         self.check_schema(data)
         return self.build(data, scenario_path)
 
+    #: what the file is, for the messages about its shape: (name, what it must hold)
+    shape = ("a scenario", "at least `name:` and usually `steps:`", "`name: ...`, `steps: ...`")
+
     def parse(self) -> dict[str, Any]:
         if len(self.text) > MAX_FILE_CHARS:
             raise ScenarioError(
@@ -814,9 +817,7 @@ class _Reader:
                 ) from None
             if root is None:
                 raise ScenarioError(
-                    "the file is empty; a scenario needs at least `name:` and usually `steps:`",
-                    self.path,
-                )
+                    f"the file is empty; {self.shape[0]} needs {self.shape[1]}", self.path)
             self.root = root
             self.check_node(root, (), 0, set())
             try:
@@ -831,7 +832,7 @@ class _Reader:
             loader.dispose()
         if not isinstance(data, dict):
             self.fail_at(
-                f"a scenario is a mapping (`name: ...`, `steps: ...`), not {_kind_of(data)}",
+                f"{self.shape[0]} is a mapping ({self.shape[2]}), not {_kind_of(data)}",
                 root,
             )
         return data
@@ -1471,7 +1472,8 @@ class StepsFile:
 
 
 def read_steps_text(text: str, path: str, scenario: Scenario, *, keys: Iterable[str],
-                    durations_of: Iterable[str] = ()) -> StepsFile:
+                    durations_of: Iterable[str] = (), what: str = "steps file"
+                    ) -> StepsFile:
     """Read ``text`` (a mapping with ``steps:`` and only the top-level ``keys``) with the
     scenario loader itself, so a bad step fails as it would in a scenario: a
     :class:`ScenarioError` naming the line and the field, never a password. A key of
@@ -1480,6 +1482,8 @@ def read_steps_text(text: str, path: str, scenario: Scenario, *, keys: Iterable[
 
     def read() -> StepsFile:
         r = _Reader(text, path)
+        r.shape = (f"a {what}", "`steps:` (a list of steps, each with `at:`)",
+                   "`steps: ...`")
         data = r.parse()
         for key in data:
             if key not in allowed:

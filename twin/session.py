@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from twin import actions as A
+from twin.durations import format_duration
 from twin.recording import step_dict
 from twin.runner import Runner
 from twin.scenario import Scenario, ScenarioError, Step, read_steps_text
@@ -83,7 +84,8 @@ def load_session(path_or_text: str | Path, scenario: Scenario) -> Session:
     """Read an actions file (a path, or its text) against ``scenario``; raises
     :class:`ScenarioError` (file, line, field) for anything that cannot be replayed."""
     text, name = _text_of(path_or_text)
-    f = read_steps_text(text, name, scenario, keys=KEYS, durations_of=("hints", "end"))
+    f = read_steps_text(text, name, scenario, keys=KEYS, durations_of=("hints", "end"),
+                        what="trainee actions file")
     trainee = f.data.get("trainee")
     if trainee is not None and not isinstance(trainee, str | int):
         raise ScenarioError(f"the trainee's name is text, not {type(trainee).__name__}",
@@ -91,6 +93,11 @@ def load_session(path_or_text: str | Path, scenario: Scenario) -> Session:
     steps: list[Step] = []
     for step, raw in zip(f.steps, f.raw, strict=True):
         where = f"steps[{step.index}]"
+        if step.role != "operator" and "by" in raw and step.action.kind == "console":
+            raise ScenarioError(
+                "an actions file holds only the trainee's own steps: `by: instructor` is not "
+                f"allowed here (drop it; {step.action.do} is a console action)", name,
+                step.line, f"{where}.by")
         if step.role != "operator":
             raise ScenarioError(
                 f"{step.action.do} is the instructor's step, not the trainee's: an actions "
@@ -103,6 +110,12 @@ def load_session(path_or_text: str | Path, scenario: Scenario) -> Session:
         if step.at_s is None:
             raise ScenarioError("a trainee's action needs `at:` (the simulated time since "
                                 "the start, e.g. at: 1h10m)", name, step.line, where)
+        limit = scenario.time_limit_s
+        if limit is not None and step.at_s > limit:
+            raise ScenarioError(
+                f"at {format_duration(step.at_s)} is after the scenario's time limit "
+                f"({format_duration(limit)}): the session ends then, so this action would "
+                "never be played", name, step.line, f"{where}.at")
         steps.append(step)
     hints = f.durations.get("hints")
     hint_list = tuple(hints if isinstance(hints, list) else [] if hints is None else [hints])
